@@ -1,0 +1,8 @@
+/**
+ * The course kit's library, as notebooks import it: `import { ... } from 'course-kit'`.
+ * Each unit's part lives in its own folder under src/ (named like the unit's
+ * notebook); this file only gathers them.
+ */
+export { kitRoot } from './paths.js';
+export { renderChartPng, saveChartPng, type ChartSize } from './notebook/charts.js';
+export { show, showChart, LiveDisplay, animate, type DisplayContent } from './notebook/display.js';
