@@ -1,0 +1,65 @@
+/**
+ * `npm start` (dist/tools/start.js): opens Jupyter on notebooks/ with the tslab
+ * kernel registered, or explains how to install Jupyter when it is missing.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { compiledEntry } from '../../src/paths.js';
+import { findJupyter } from '../../src/tools/jupyter.js';
+
+const start = compiledEntry('tools/start.ts');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('npm start', function () {
+  this.timeout(90_000);
+
+  it('without Jupyter: prints the install commands, no stack trace, and exits 1', async () => {
+    const result = await promisify(execFile)(process.execPath, [start], {
+      env: { ...process.env, JUPYTER_PYTHON: '/nonexistent/python3' },
+    }).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    const { code, stderr } = result as { code: number; stderr: string };
+    assert.equal(code, 1);
+    assert.match(stderr, /Jupyter Notebook was not found/);
+    assert.match(stderr, /sudo apt-get install -y jupyter-notebook python3-nbclient jupyter-nbconvert/);
+    assert.match(stderr, /python3 -m pip install notebook/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('with Jupyter: registers the kernel, serves notebooks/ and prints the URL; Ctrl-C stops it', async function () {
+    if (!findJupyter()) this.skip(); // Only where Jupyter is not installed; CI installs it.
+    const port = await freePort();
+    const child = spawn(process.execPath, [start, '--no-browser', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /The course is open at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
+          if (match) resolve(match[1]);
+        });
+        child.stderr.on('data', () => undefined);
+        child.once('exit', () => reject(new Error(`npm start exited early:\n${output}`)));
+      });
+      const base = url.replace(/\/\?token=.*$/, '');
+      const token = /token=([^&\s]+)/.exec(url)?.[1] ?? '';
+      const response = await fetch(`${base}/api/contents/00-welcome.ipynb?content=0&token=${token}`);
+      assert.equal(response.status, 200, 'the server serves notebooks/');
+      const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, unknown> };
+      assert.ok('tslab' in specs.kernelspecs, `kernels: ${Object.keys(specs.kernelspecs).join(', ')}`);
+    } finally {
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+    }
+  });
+});
