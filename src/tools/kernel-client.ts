@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dealer, Subscriber } from 'zeromq';
-import { kitRoot } from '../paths.js';
+import { compiledEntry } from '../paths.js';
 
 /** One output of a cell, as Jupyter stores it in a notebook. */
 export type CellOutput =
@@ -102,10 +102,10 @@ export class KernelClient {
         ip: '127.0.0.1', key, transport: 'tcp', signature_scheme: 'hmac-sha256', kernel_name: 'tslab',
       }),
     );
-    const tslabMain = join(kitRoot, 'node_modules', 'tslab', 'bin', 'tslab');
-    const child = spawn(process.execPath, [tslabMain, 'kernel', '--config-path', connectionFile], {
+    const child = spawn(process.execPath, [compiledEntry('tools/kernel-process.ts'), connectionFile], {
       cwd: options.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin is the kernel's lifeline: it ends itself when this pipe closes (see kernel-process.ts).
+      stdio: ['pipe', 'pipe', 'pipe'],
       // Its own process group, so shutdown can end whatever the notebook started too.
       detached: true,
     });
