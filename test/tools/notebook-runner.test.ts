@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Dealer } from 'zeromq';
 import { compiledEntry } from '../../src/paths.js';
@@ -89,5 +90,24 @@ describe('headless notebook runner', function () {
     const missing = await promisify(execFile)(process.execPath, [cli, 'nowhere/missing.ipynb']).catch((error) => error);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /notebook not found: nowhere\/missing\.ipynb/);
+  });
+});
+
+describe('a kernel whose client dies', function () {
+  this.timeout(60_000);
+
+  it('ends itself and everything its cells started, even when the client is SIGKILLed', async () => {
+    const client = compiledEntry('tools/kernel-client.ts');
+    const script = `
+      const { KernelClient } = await import(${JSON.stringify(pathToFileURL(client).href)});
+      const kernel = await KernelClient.start({ cwd: process.cwd() });
+      const result = await kernel.execute("import { spawn } from 'node:child_process'; spawn('sleep', ['300'], { stdio: 'ignore' }); console.log('spawned')", 30000);
+      console.log(JSON.stringify(result.outputs));
+      process.kill(process.pid, 'SIGKILL');`;
+    const result = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: tmpdir() })
+      .catch((error: { signal: string; stdout: string }) => error);
+    assert.equal((result as { signal: string }).signal, 'SIGKILL');
+    assert.match((result as { stdout: string }).stdout, /spawned/);
+    // The harness fails this test if the kernel or its `sleep 300` is still running 3 s from now.
   });
 });
