@@ -6,3 +6,8 @@
 export { kitRoot } from './paths.js';
 export { renderChartPng, saveChartPng, type ChartSize } from './notebook/charts.js';
 export { show, showChart, LiveDisplay, animate, type DisplayContent } from './notebook/display.js';
+export * from './01-threads-vs-async/index.js';
+export * from './02-event-loop-and-channels/index.js';
+export * from './03-processes-queues-pipes/index.js';
+export * from './04-pools/index.js';
+export * from './05-races-and-locks/index.js';

@@ -1,0 +1,138 @@
+/**
+ * Units 05 and 02: what coordination costs.
+ *
+ * 1. Lock (shared memory) acquire + increment + release per second, in 1 worker
+ *    (uncontended) and in 2 workers on the same lock (contended), against the same
+ *    number of bare `Atomics.add` on the same kind of counter, in as many workers.
+ * 2. AsyncLock acquire + release per second on the main thread, against a bare
+ *    `await Promise.resolve()` loop (the price of one trip through the microtask queue).
+ * 3. Channel throughput (messages/s, one sender task and one receiver task) with a
+ *    buffer of 64 and unbuffered, against the same bare await loop.
+ * Best of 3 rounds for every figure; ratios are kit / baseline from this run.
+ */
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Channel } from '../src/02-event-loop-and-channels/channel.js';
+import { AsyncLock } from '../src/05-races-and-locks/async-lock.js';
+import { compiledEntry } from '../src/paths.js';
+import { printTable, type BenchRow } from './report.js';
+
+const LOCK_OPS = 2_000_000; // per measurement, split between the workers
+const ASYNC_OPS = 300_000;
+const MESSAGES = 300_000;
+const ROUNDS = 3;
+
+const moduleUrl = pathToFileURL(compiledEntry('05-races-and-locks/shared-lock.ts')).href;
+
+/** Worker body: waits at a start gate, runs `ops` increments, reports [start, end] in epoch ms. */
+const WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  const { Lock } = await import(workerData.moduleUrl);
+  const { mode, ops, lockHandle, counter, gate } = workerData;
+  const cells = new Int32Array(counter);
+  const gateCells = new Int32Array(gate);
+  const lock = Lock.from(lockHandle);
+  Atomics.add(gateCells, 1, 1);
+  Atomics.wait(gateCells, 0, 0, 10000);
+  const start = performance.timeOrigin + performance.now();
+  if (mode === 'lock') {
+    for (let i = 0; i < ops; i++) { lock.acquire(); cells[0]++; lock.release(); }
+  } else {
+    for (let i = 0; i < ops; i++) Atomics.add(cells, 0, 1);
+  }
+  parentPort.postMessage([start, performance.timeOrigin + performance.now()]);
+})().catch((error) => parentPort.postMessage({ error: String(error.stack) }));
+`;
+
+/** Operations per second of `mode` spread over `workers` workers (timed inside the workers). */
+async function sharedRate(mode: 'lock' | 'atomics', workers: number): Promise<number> {
+  const { Lock } = await import('../src/05-races-and-locks/shared-lock.js');
+  const lock = new Lock();
+  const counter = new SharedArrayBuffer(4);
+  const gate = new Int32Array(new SharedArrayBuffer(8));
+  const ops = LOCK_OPS / workers;
+  const threads = Array.from(
+    { length: workers },
+    () => new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl, mode, ops, lockHandle: lock.handle, counter, gate: gate.buffer } }),
+  );
+  try {
+    const spans = threads.map(
+      (thread) =>
+        new Promise<[number, number]>((resolve, reject) => {
+          thread.once('message', (message) => (Array.isArray(message) ? resolve(message as [number, number]) : reject(new Error(message.error))));
+          thread.once('error', reject);
+        }),
+    );
+    while (Atomics.load(gate, 1) < workers) await new Promise((resolve) => setTimeout(resolve, 5));
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+    const times = await Promise.all(spans);
+    const total = new Int32Array(counter)[0];
+    if (total !== LOCK_OPS) throw new Error(`${mode}: counter is ${total}, expected ${LOCK_OPS}`);
+    const elapsed = Math.max(...times.map(([, end]) => end)) - Math.min(...times.map(([start]) => start));
+    return LOCK_OPS / (elapsed / 1000);
+  } finally {
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
+}
+
+async function bareAwaitRate(): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < ASYNC_OPS; i++) await Promise.resolve();
+  return ASYNC_OPS / ((performance.now() - start) / 1000);
+}
+
+async function asyncLockRate(): Promise<number> {
+  const lock = new AsyncLock();
+  const start = performance.now();
+  for (let i = 0; i < ASYNC_OPS; i++) {
+    const release = await lock.acquire();
+    release();
+  }
+  return ASYNC_OPS / ((performance.now() - start) / 1000);
+}
+
+async function channelRate(capacity: number): Promise<number> {
+  const channel = new Channel<number>(capacity);
+  const start = performance.now();
+  const sender = (async () => {
+    for (let i = 0; i < MESSAGES; i++) await channel.send(i);
+    channel.close();
+  })();
+  let received = 0;
+  for await (const value of channel) {
+    if (value !== received) throw new Error(`channel: got ${value}, expected ${received}`);
+    received++;
+  }
+  await sender;
+  return MESSAGES / ((performance.now() - start) / 1000);
+}
+
+/** The best (highest) rate over ROUNDS runs. */
+async function best(measure: () => Promise<number>): Promise<number> {
+  let top = 0;
+  for (let round = 0; round < ROUNDS; round++) top = Math.max(top, await measure());
+  return top;
+}
+
+function row(benchmark: string, value: number, unit: string, baseline: string, baselineValue: number): BenchRow {
+  return { benchmark, value, unit, baseline, baselineValue, ratio: value / baselineValue };
+}
+
+const atomics1 = await best(() => sharedRate('atomics', 1));
+const lock1 = await best(() => sharedRate('lock', 1));
+const atomics2 = await best(() => sharedRate('atomics', 2));
+const lock2 = await best(() => sharedRate('lock', 2));
+const bare = await best(bareAwaitRate);
+const asyncLock = await best(asyncLockRate);
+const buffered = await best(() => channelRate(64));
+const unbuffered = await best(() => channelRate(0));
+
+printTable('Unit 05/02: coordination costs (best of 3; ratio = kit / baseline)', [
+  row('Lock acquire+release, uncontended (1 worker)', lock1, 'ops/s', 'Atomics.add, 1 worker', atomics1),
+  row('Lock acquire+release, contended (2 workers)', lock2, 'ops/s', 'Atomics.add, 2 workers', atomics2),
+  row('AsyncLock acquire+release (main thread)', asyncLock, 'ops/s', 'bare await loop', bare),
+  row('Channel(64) send+recv, 1 sender 1 receiver', buffered, 'msg/s', 'bare await loop', bare),
+  row('Channel(0) send+recv, 1 sender 1 receiver', unbuffered, 'msg/s', 'bare await loop', bare),
+]);

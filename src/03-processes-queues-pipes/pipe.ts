@@ -1,0 +1,244 @@
+/**
+ * Pipe: Python's `multiprocessing.Pipe` for Node, between threads and processes.
+ *
+ *   const [parentEnd, childEnd] = Pipe<string>();
+ *   fork(file, [JSON.stringify(childEnd)]);      // or worker.postMessage(childEnd)
+ *   // in the child:  const end = connection(JSON.parse(process.argv[2]));
+ *   parentEnd.send('Hola');                      // never waits (like process.send)
+ *   const reply = await end.recv();              // waits for a value
+ *
+ * `Pipe()` gives two ends; what one end sends, the other receives, in order.
+ * `Pipe({ duplex: false })` gives `[receiveEnd, sendEnd]`, one way only, as in Python.
+ *
+ * How it works. A pipe is two small queues, one inbox per end, kept by the thread
+ * or process that called `Pipe()` and served on a local socket, exactly like a
+ * Queue (see queue.ts for why a socket, and how items are batched). An end's own
+ * fields are its handle, so a structured clone or JSON of an end is plain data,
+ * and `connection(handle)` turns it back into a working end anywhere.
+ *
+ * Closing. Unlike a Python file descriptor, an end is one object wherever it is
+ * used: `close()` closes that end for every holder. After `a.close()`, `b.recv()`
+ * still returns what `a` had sent, then rejects with PipeClosedError (end of
+ * stream, Python's EOFError) and `for await` loops end; `b.send()` throws
+ * PipeClosedError. An end you do not close keeps the other end's `recv` waiting,
+ * so close ends when done, or give `recv` a timeout.
+ */
+import { ChannelConnection } from './channel-client.js';
+import { iterateEndpoint, type ChannelEndpoint } from './channel-endpoint.js';
+import { ChannelHost } from './channel-host.js';
+import { assertItemCloneable } from './item-check.js';
+import type { TakeOutcome } from './channel-protocol.js';
+import { describeValue, readTimeout, type WaitOptions } from './wait-options.js';
+
+export interface PipeOptions {
+  /** Both ends send and receive (default). false: `[receiveEnd, sendEnd]`. */
+  duplex?: boolean;
+  /** Shown in error messages; defaults to "pipe-<n>". */
+  name?: string;
+}
+
+/** The plain data that stands for a pipe end in another thread or process. */
+export interface PipeEndHandle {
+  readonly kind: 'course-kit/pipe-end';
+  /** e.g. "pipe-1 end A". */
+  readonly name: string;
+  readonly address: string;
+  /** The channel this end receives from (null: it cannot receive). */
+  readonly inbox: number | null;
+  /** The channel this end sends to (null: it cannot send). */
+  readonly outbox: number | null;
+}
+
+/** recv at end of stream, or send/recv on a closed pipe. */
+export class PipeClosedError extends Error {
+  override readonly name = 'PipeClosedError';
+}
+
+/** recv waited longer than its `timeout`. */
+export class PipeTimeoutError extends Error {
+  override readonly name = 'PipeTimeoutError';
+}
+
+const HANDLE_KIND = 'course-kit/pipe-end';
+let pipesMade = 0;
+
+/** What an end uses, kept out of its public (copied) fields. */
+interface EndParts<T> {
+  inbox: ChannelEndpoint<T> | undefined;
+  outbox: ChannelEndpoint<T> | undefined;
+  release: () => Promise<void>;
+}
+
+/** One end of a Pipe. Made by `Pipe()` or `connection(handle)`, not with `new`. */
+export class PipeEnd<T = unknown> implements AsyncIterable<T> {
+  // The public fields are exactly the handle: a structured clone of an end copies them only.
+  readonly kind = HANDLE_KIND;
+  readonly name: string;
+  readonly address: string;
+  readonly inbox: number | null;
+  readonly outbox: number | null;
+  readonly #parts: EndParts<T>;
+  #closed = false;
+  /** A send was refused: the other end closed before the value arrived. */
+  #broken = false;
+
+  /** @internal Use `Pipe()` or `connection(handle)`. */
+  constructor(handle: PipeEndHandle, parts: EndParts<T>) {
+    this.name = handle.name;
+    this.address = handle.address;
+    this.inbox = handle.inbox;
+    this.outbox = handle.outbox;
+    this.#parts = parts;
+  }
+
+  /** Whether close() was called on this end object. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends a copy of `value` to the other end. Never waits (the pipe is unbounded).
+   * Throws PipeClosedError when the pipe is closed, TypeError when `value` cannot
+   * be copied to another thread or when this end is receive-only.
+   */
+  send(value: T): void {
+    const outbox = this.#parts.outbox;
+    if (!outbox) {
+      throw new TypeError(`${this.name} cannot send: it is the receive end of a one-way pipe (Pipe({ duplex: false }))`);
+    }
+    if (this.#closed) throw new PipeClosedError(`cannot send on ${this.name}: this end is closed`);
+    if (outbox.closed || this.#broken) throw new PipeClosedError(`cannot send on ${this.name}: the other end is closed`);
+    assertItemCloneable(value, 'value');
+    void outbox.put(value).then((outcome) => {
+      // A value sent while the other end was closing is dropped, as on a broken pipe; the next send throws.
+      if (outcome !== 'accepted') this.#broken = true;
+    });
+  }
+
+  /**
+   * Receives the next value, waiting for it (up to `timeout` ms, then rejects with
+   * PipeTimeoutError). Once the other end is closed and everything it sent has
+   * been received, rejects with PipeClosedError.
+   */
+  async recv(options?: WaitOptions): Promise<T> {
+    const inbox = this.#inboxFor('recv');
+    const timeout = readTimeout(options, `recv on ${this.name}`);
+    const outcome = await inbox.take(1, timeout);
+    if (outcome.kind === 'items') return outcome.items[0];
+    throw this.#recvFailure(outcome.kind, timeout);
+  }
+
+  /** Closes this end for every holder: the other end reads what is left, then sees end of stream. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#parts.outbox?.close(false);
+    this.#parts.inbox?.close(true);
+  }
+
+  /**
+   * Closes this end and frees what this side holds: a remote end disconnects. The
+   * creator's socket closes by itself once both ends are closed.
+   */
+  async dispose(): Promise<void> {
+    this.close();
+    await this.#parts.release();
+  }
+
+  /** The plain data to send to another thread or process. */
+  handle(): PipeEndHandle {
+    return { kind: HANDLE_KIND, name: this.name, address: this.address, inbox: this.inbox, outbox: this.outbox };
+  }
+
+  /** JSON.stringify (and process.send) write the handle. */
+  toJSON(): PipeEndHandle {
+    return this.handle();
+  }
+
+  /** Yields received values until end of stream. */
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return iterateEndpoint(this.#inboxFor('iterate'), (kind) => this.#recvFailure(kind));
+  }
+
+  #inboxFor(operation: string): ChannelEndpoint<T> {
+    const inbox = this.#parts.inbox;
+    if (!inbox) {
+      throw new TypeError(`${this.name} cannot ${operation}: it is the send end of a one-way pipe (Pipe({ duplex: false }))`);
+    }
+    if (this.#closed) throw new PipeClosedError(`cannot ${operation} on ${this.name}: this end is closed`);
+    return inbox;
+  }
+
+  #recvFailure(kind: Exclude<TakeOutcome<T>['kind'], 'items'>, timeout?: number): Error {
+    switch (kind) {
+      case 'end':
+        return new PipeClosedError(
+          `recv on ${this.name}: the other end is closed and everything it sent has been received (end of stream)`,
+        );
+      case 'timeout':
+        return new PipeTimeoutError(`recv on ${this.name} timed out after ${timeout} ms: nothing was sent`);
+      case 'cancelled':
+        return new PipeClosedError(`${this.name} was disposed while waiting in recv`);
+      case 'gone':
+        return new PipeClosedError(
+          `${this.name} cannot be reached: the thread or process that created the pipe has ended`,
+        );
+    }
+  }
+}
+
+/**
+ * Creates a pipe owned by this thread or process. Duplex (default): `[a, b]`,
+ * both send and receive. `{ duplex: false }`: `[receiveEnd, sendEnd]`.
+ */
+export function Pipe<T = unknown>(options: PipeOptions = {}): [PipeEnd<T>, PipeEnd<T>] {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object like { duplex: false }, got ${describeValue(options)}`);
+  }
+  const duplex = options.duplex ?? true;
+  if (typeof duplex !== 'boolean') throw new TypeError(`duplex must be true or false, got ${describeValue(duplex)}`);
+  const name = options.name ?? `pipe-${++pipesMade}`;
+  const host = new ChannelHost<T>(duplex ? [Infinity, Infinity] : [Infinity]);
+  const end = (label: string, inbox: number | null, outbox: number | null) =>
+    new PipeEnd<T>(
+      { kind: HANDLE_KIND, name: `${name} ${label}`, address: host.address, inbox, outbox },
+      {
+        inbox: inbox === null ? undefined : host.endpoint(inbox),
+        outbox: outbox === null ? undefined : host.endpoint(outbox),
+        release: async () => {},
+      },
+    );
+  // Channel 0 is the first end's inbox; in a duplex pipe channel 1 is the second end's.
+  return duplex ? [end('end A', 0, 1), end('end B', 1, 0)] : [end('receive end', 0, null), end('send end', null, 0)];
+}
+
+/** The working end for a handle received from another thread or process. */
+export function connection<T = unknown>(handle: PipeEndHandle | PipeEnd<T>): PipeEnd<T> {
+  if (handle instanceof PipeEnd) return handle;
+  if (!isPipeEndHandle(handle)) {
+    throw new TypeError(
+      `handle must be a pipe end handle ({ kind: "${HANDLE_KIND}", name, address, inbox, outbox }: an end sent ` +
+        `through postMessage, workerData, process.send or JSON), got ${describeValue(handle)}`,
+    );
+  }
+  const link = new ChannelConnection(handle.address);
+  return new PipeEnd<T>(handle, {
+    inbox: handle.inbox === null ? undefined : link.endpoint<T>(handle.inbox),
+    outbox: handle.outbox === null ? undefined : link.endpoint<T>(handle.outbox),
+    release: () => link.dispose(),
+  });
+}
+
+/** Whether `value` is a pipe end handle (or a PipeEnd). */
+export function isPipeEndHandle(value: unknown): value is PipeEndHandle {
+  const candidate = value as Partial<PipeEndHandle> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.kind === HANDLE_KIND &&
+    typeof candidate.address === 'string' &&
+    typeof candidate.name === 'string' &&
+    (candidate.inbox === null || typeof candidate.inbox === 'number') &&
+    (candidate.outbox === null || typeof candidate.outbox === 'number')
+  );
+}

@@ -1,0 +1,17 @@
+/**
+ * Unit 04, pools: a worker pool with Python's `multiprocessing.Pool` API
+ * (map, map_async, apply, apply_async, imap, imap_unordered, close, join,
+ * terminate) on worker threads or child processes.
+ */
+export { Pool, type PoolOptions, type CallOptions, type MapOptions, type IterateOptions, type Task } from './pool.js';
+export { AsyncResult } from './async-result.js';
+export type { ModuleTask } from './task-function.js';
+export type { WorkerKind } from './worker-handle.js';
+export {
+  PoolAbortError,
+  PoolClosedError,
+  PoolTerminatedError,
+  PoolTimeoutError,
+  TaskTimeoutError,
+  WorkerCrashError,
+} from './errors.js';

@@ -1,0 +1,12 @@
+/**
+ * Unit 05 (races and locks): coordination primitives on shared memory (they work
+ * across worker threads: send `x.handle`, rebuild with `X.from(handle)`) and on
+ * the event loop (AsyncLock, AsyncSemaphore: between async tasks of one thread).
+ */
+export { Lock, LOCK_WAITER_SLOTS, type LockHandle } from './shared-lock.js';
+export { Semaphore, type SemaphoreHandle } from './semaphore.js';
+export { Condition, type ConditionHandle } from './condition.js';
+export { Event, type EventHandle } from './event.js';
+export { Barrier, BrokenBarrierError, MAX_BARRIER_PARTIES, type BarrierHandle } from './barrier.js';
+export { AsyncLock, AsyncSemaphore, AcquireTimeoutError, type AcquireOptions, type Release } from './async-lock.js';
+export type { SharedHandle } from './shared-cells.js';
