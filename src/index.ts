@@ -11,3 +11,5 @@ export * from './02-event-loop-and-channels/index.js';
 export * from './03-processes-queues-pipes/index.js';
 export * from './04-pools/index.js';
 export * from './05-races-and-locks/index.js';
+export * from './06-daemons/index.js';
+export * from './07-deadlock-and-starvation/index.js';

@@ -28,7 +28,8 @@ import { iterateEndpoint, type ChannelEndpoint } from './channel-endpoint.js';
 import { ChannelHost } from './channel-host.js';
 import { assertItemCloneable } from './item-check.js';
 import type { TakeOutcome } from './channel-protocol.js';
-import { describeValue, readTimeout, type WaitOptions } from './wait-options.js';
+import { describeValue } from '../runtime/validate.js';
+import { readTimeout, type WaitOptions } from './wait-options.js';
 
 export interface PipeOptions {
   /** Both ends send and receive (default). false: `[receiveEnd, sendEnd]`. */

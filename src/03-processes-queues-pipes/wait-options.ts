@@ -2,6 +2,7 @@
  * The `{ timeout }` option of Queue.put/get and PipeEnd.recv, checked in one
  * place so every operation words its errors the same way.
  */
+import { describeValue } from '../runtime/validate.js';
 
 export interface WaitOptions {
   /**
@@ -22,12 +23,4 @@ export function readTimeout(options: WaitOptions | undefined, operation: string)
     throw new RangeError(`${operation}: timeout must be a number of milliseconds >= 0, got ${describeValue(timeout)}`);
   }
   return timeout > LONGEST_TIMER_MS ? undefined : timeout;
-}
-
-/** A short description of a bad argument for an error message. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
 }

@@ -43,7 +43,7 @@ import {
   checkPositiveInteger,
   checkSignal,
   checkTimeout,
-} from './validate.js';
+} from '../runtime/validate.js';
 import { workerEntry, type WorkerKind } from './worker-handle.js';
 
 export interface PoolOptions {

@@ -1,7 +1,8 @@
 /**
- * Checks for the pool's inputs. Each error names the parameter, says what was
- * expected and shows what came, so a student sees the mistake in the message
- * (`size must be a positive integer, got 0`), not deep inside a worker.
+ * Checks for the library's inputs, shared by every unit. Each error names the
+ * parameter, says what was expected and shows what came, so a student sees the
+ * mistake in the message (`size must be a positive integer, got 0`), not deep
+ * inside a worker.
  */
 
 export function describeValue(value: unknown): string {
@@ -11,6 +12,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
   return String(value);
 }
 

@@ -1,0 +1,2 @@
+/** Unit 07, deadlock and starvation: labs that make both happen on purpose, detect them and fix them. */
+export {};
