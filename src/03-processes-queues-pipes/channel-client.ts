@@ -168,6 +168,7 @@ export class ChannelConnection {
     this.#gone = true;
     await new Promise<void>((resolve) => {
       if (socket.closed) return resolve();
+      socket.ref(); // Whoever awaits dispose() waits for the close: keep the program alive until then.
       socket.once('close', () => resolve());
       this.#writer?.flush();
       socket.end();

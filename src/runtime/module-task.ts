@@ -14,6 +14,7 @@
  * outcome (a result or an error), never throwing. It imports as little as it
  * can, since it is loaded on every Thread and Process start.
  */
+import { reviveHandles, type RevivedHandles } from './shared-handles.js';
 import { reviveFunction, type ShippedFunction } from './shipped-function.js';
 
 /** A function given by where it lives: `{ module: './jobs.js', export: 'work' }`. */
@@ -50,12 +51,18 @@ export type TaskOutcome = { readonly ok: true; readonly value: unknown } | { rea
 
 /** Runs a task inside a worker or child. Never throws: failures become `{ ok: false }`. */
 export async function runTask(task: TaskDescription): Promise<TaskOutcome> {
+  let handles: RevivedHandles | undefined;
   try {
     const fn = task.source.kind === 'module' ? await loadExport(task.source) : reviveFunction(task.source);
-    const self = task.self ? rebuildSelf(task.self) : undefined;
-    return { ok: true, value: await fn.apply(self, task.args as unknown[]) };
+    const args = [...task.args];
+    const fields = task.self ? { ...task.self.fields } : undefined;
+    handles = await reviveHandles(args, ...(fields ? [fields] : []));
+    const self = task.self && fields ? rebuildSelf({ ...task.self, fields }) : undefined;
+    return { ok: true, value: await fn.apply(self, args) };
   } catch (error) {
     return { ok: false, error };
+  } finally {
+    await handles?.release();
   }
 }
 
