@@ -10,6 +10,9 @@ import { Chart, registerables, type ChartConfiguration, type Plugin } from 'char
 import { writeFile } from 'node:fs/promises';
 
 Chart.register(...registerables);
+// The fonts every chart uses (DejaVu comes with Debian's fonts-dejavu-core, which setup installs).
+Chart.defaults.font.family = 'DejaVu Sans, Arial, sans-serif';
+Chart.defaults.font.size = 13;
 
 export interface ChartSize {
   /** Width in CSS pixels (default 800). */
@@ -52,7 +55,6 @@ export function renderChartPng(config: ChartConfiguration, size: ChartSize = {})
       animation: false,
       devicePixelRatio: scale,
       layout: { padding: 16, ...config.options?.layout },
-      font: { family: 'DejaVu Sans, Arial, sans-serif', size: 13, ...config.options?.font },
     },
     plugins: [whiteBackground, ...(config.plugins ?? [])],
   } as ChartConfiguration);

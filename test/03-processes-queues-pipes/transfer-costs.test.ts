@@ -1,0 +1,24 @@
+/** Copy vs transfer vs share: the measurement the unit 03 notebook charts. */
+import assert from 'node:assert/strict';
+import { measureTransferCosts, transferCostChart } from '../../src/03-processes-queues-pipes/transfer-costs.js';
+
+describe('measureTransferCosts', () => {
+  it('copying 32 MB costs far more than transferring or sharing it; one median per size and mode', async () => {
+    const costs = await measureTransferCosts({ sizesMB: [1, 32], repeats: 3 });
+    assert.equal(costs.length, 6);
+    const at = (mode: string, megabytes: number): number =>
+      costs.find((cost) => cost.mode === mode && cost.megabytes === megabytes)!.roundTripMs;
+    assert.ok(at('copy', 32) > 4 * at('share', 32), `copy ${at('copy', 32)} ms vs share ${at('share', 32)} ms`);
+    assert.ok(at('copy', 32) > 4 * at('transfer', 32), `copy ${at('copy', 32)} ms vs transfer ${at('transfer', 32)} ms`);
+    assert.ok(at('copy', 32) > at('copy', 1), 'copying grows with the size');
+    const chart = transferCostChart(costs);
+    assert.deepEqual(chart.data.labels, ['1 MB', '32 MB']);
+    assert.deepEqual(chart.data.datasets.map((set) => set.label), ['copy', 'transfer', 'share']);
+  });
+
+  it('names a bad size or repeat count', async () => {
+    await assert.rejects(measureTransferCosts({ sizesMB: [0] }), /sizesMB\[0\] must be a positive integer, got 0/);
+    await assert.rejects(measureTransferCosts({ repeats: -1 }), /repeats must be a positive integer, got -1/);
+    await assert.rejects(measureTransferCosts({ sizesMB: [] }), /sizesMB must be a non-empty array/);
+  });
+});
