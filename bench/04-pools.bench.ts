@@ -15,6 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { Pool } from '../src/04-pools/pool.js';
+import { calibrateJob, computeJob } from '../src/04-pools/speedup.js';
 import { printTable, type BenchRow } from './report.js';
 
 const TASKS = 100_000;
@@ -97,31 +98,10 @@ async function overhead(): Promise<BenchRow[]> {
   ];
 }
 
-/** A job of about `ms` milliseconds of pure computation (calibrated on this machine). */
-function calibrate(ms: number): number {
-  const spin = (rounds: number) => {
-    let x = 0;
-    for (let i = 0; i < rounds; i++) x += Math.sqrt(i);
-    return x;
-  };
-  let rounds = 1_000_000;
-  for (;;) {
-    const start = performance.now();
-    spin(rounds);
-    const elapsed = performance.now() - start;
-    if (elapsed > 20) return Math.round((rounds * ms) / elapsed);
-    rounds *= 2;
-  }
-}
-
 async function speedup(): Promise<BenchRow[]> {
   const JOBS = 16;
-  const rounds = calibrate(50);
-  const job = (count: number) => {
-    let x = 0;
-    for (let i = 0; i < count; i++) x += Math.sqrt(i);
-    return x;
-  };
+  const rounds = calibrateJob(50);
+  const job = computeJob;
   const jobs = Array.from({ length: JOBS }, () => rounds);
   const workers = availableParallelism();
   const single = new Pool({ size: 1 });

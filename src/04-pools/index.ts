@@ -15,3 +15,13 @@ export {
   TaskTimeoutError,
   WorkerCrashError,
 } from './errors.js';
+export {
+  measureSpeedup,
+  speedupChart,
+  amdahlSpeedup,
+  calibrateJob,
+  computeJob,
+  type SpeedupOptions,
+  type SpeedupResult,
+  type SpeedupRow,
+} from './speedup.js';
