@@ -8,3 +8,11 @@ export {
   type SelectOptions,
   type SelectCase,
 } from './channel.js';
+export {
+  runPipeline,
+  measureBackpressure,
+  backpressureChart,
+  type PipelineOptions,
+  type PipelineRun,
+  type BackpressureRow,
+} from './pipeline.js';
