@@ -1,0 +1,121 @@
+/**
+ * What the three daemon kinds have in common (seed 001: "sporadic, periodic,
+ * long-running"): a name, a running flag, how many times the work ran, the
+ * error that stopped it if any, and `stop()`, which resolves once the work in
+ * progress has finished, so a daemon ends "robustly" (files flushed,
+ * connections closed) instead of being cut mid-write.
+ *
+ * Daemon-ness itself, "does not keep the program alive", is Node's `unref()`:
+ * the daemons' own timers are unref'ed unless `keepAlive` is set. Work the
+ * daemon is doing (a write, a request) still keeps the program alive until it
+ * finishes, as it should.
+ */
+import { describeValue } from '../runtime/validate.js';
+
+export type DaemonKind = 'periodic' | 'sporadic' | 'long-running';
+
+export interface Daemon {
+  readonly name: string;
+  readonly kind: DaemonKind;
+  /** True until the daemon stopped (asked to, its signal aborted, or its work threw). */
+  readonly running: boolean;
+  /** How many times the work has finished (ticks, events handled, 1 for a long-running task that returned). */
+  readonly runs: number;
+  /** The error that stopped the daemon, if its work threw and no onError kept it going. */
+  readonly error: unknown;
+  /** Resolves when the daemon has stopped (never rejects: read `error`). */
+  readonly done: Promise<void>;
+  /** Asks it to stop; resolves once the work in progress has finished. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  /** Shown in errors and timelines (default: the kind). */
+  name?: string;
+  /** Stops the daemon when aborted, as stop() does. */
+  signal?: AbortSignal;
+  /** Keep the program alive while the daemon waits (default false: a daemon does not). */
+  keepAlive?: boolean;
+  /**
+   * Called when the work throws. Return normally to keep the daemon going;
+   * throw (the default handler rethrows) to stop it, the error kept in `error`.
+   */
+  onError?: (error: unknown, daemon: Daemon) => void;
+}
+
+/** The life cycle every kind shares: stop once, remember the first error, resolve `done`. */
+export class DaemonState implements Daemon {
+  readonly name: string;
+  readonly kind: DaemonKind;
+  readonly controller = new AbortController();
+  readonly done: Promise<void>;
+  runs = 0;
+  error: unknown = undefined;
+  #running = true;
+  #finish!: () => void;
+  readonly #onError: DaemonOptions['onError'];
+  readonly #detachSignal: () => void;
+
+  constructor(kind: DaemonKind, options: DaemonOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+    }
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError(`name must be a string, got ${describeValue(options.name)}`);
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new TypeError(`signal must be an AbortSignal, got ${describeValue(options.signal)}`);
+    }
+    if (options.onError !== undefined && typeof options.onError !== 'function') {
+      throw new TypeError(`onError must be a function, got ${describeValue(options.onError)}`);
+    }
+    this.kind = kind;
+    this.name = options.name ?? kind;
+    this.#onError = options.onError;
+    this.done = new Promise((resolve) => (this.#finish = resolve));
+    const outer = options.signal;
+    const onAbort = () => this.controller.abort(outer?.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+    this.#detachSignal = () => outer?.removeEventListener('abort', onAbort);
+    if (outer?.aborted) this.controller.abort(outer.reason);
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** The signal the daemon's loop waits on: aborted by stop() or by the caller's signal. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(): Promise<void> {
+    if (!this.controller.signal.aborted) this.controller.abort(new Error(`${this.name} stopped`));
+    return this.done;
+  }
+
+  /** Handles a failure of the work: true to go on, false to stop. */
+  failed(error: unknown): boolean {
+    try {
+      if (!this.#onError) throw error;
+      this.#onError(error, this);
+      return true;
+    } catch (thrown) {
+      this.error = thrown;
+      return false;
+    }
+  }
+
+  /** Called by the loop when it has left for good. */
+  finished(): void {
+    this.#running = false;
+    this.#detachSignal();
+    if (!this.controller.signal.aborted) this.controller.abort(new Error(`${this.name} finished`));
+    this.#finish();
+  }
+}
+
+/** An abort of the daemon's own signal is how a wait ends on stop(), not an error. */
+export function isStop(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted && (error === signal.reason || (error as { name?: string })?.name === 'AbortError');
+}

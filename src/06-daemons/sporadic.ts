@@ -1,0 +1,128 @@
+/**
+ * Sporadic daemon: work run when something happens (the seed's "write to a log
+ * when a condition holds"). The trigger is an event (an EventEmitter's or an
+ * EventTarget's) or a condition checked every `pollMs` that fires when it
+ * *becomes* true. Runs are handled one at a time, in order, and none is lost:
+ * events that arrive while the work runs wait in a queue (bounded by
+ * `maxPending`; beyond it the oldest are dropped and counted in `dropped`).
+ *
+ *   const logger = sporadic((line) => appendFile(log, line + '\n'), { on: [bus, 'warning'] });
+ */
+import type { EventEmitter } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { checkPositiveInteger, checkTimeout, describeValue } from '../runtime/validate.js';
+import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
+
+export type Trigger =
+  | { on: [EventEmitter | EventTarget, string]; when?: never }
+  | { when: () => boolean; pollMs?: number; on?: never };
+
+export type SporadicOptions = DaemonOptions & Trigger & { maxPending?: number };
+
+export interface SporadicDaemon extends Daemon {
+  /** Events waiting for the work. */
+  readonly pending: number;
+  /** Events dropped because more than maxPending were waiting. */
+  readonly dropped: number;
+}
+
+export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) => unknown, options: SporadicOptions): SporadicDaemon {
+  if (typeof work !== 'function') throw new TypeError(`work must be a function, got ${describeValue(work)}`);
+  const maxPending = checkPositiveInteger(options?.maxPending ?? 1000, 'maxPending', true);
+  const hasEvent = Array.isArray(options?.on);
+  const hasCondition = typeof options?.when === 'function';
+  if (hasEvent === hasCondition) {
+    throw new TypeError('sporadic() needs exactly one trigger: on: [emitter, eventName] or when: () => boolean');
+  }
+  const pollMs = hasCondition ? checkTimeout(options.pollMs ?? 50, 'pollMs')! : 0;
+  const state = new DaemonState('sporadic', options);
+  const queue: A[] = [];
+  let dropped = 0;
+  let wake: (() => void) | undefined;
+  const daemon = Object.defineProperties(state, {
+    pending: { get: () => queue.length },
+    dropped: { get: () => dropped },
+  }) as DaemonState & SporadicDaemon;
+
+  const enqueue = (payload: A) => {
+    if (!state.running || state.signal.aborted) return;
+    queue.push(payload);
+    if (queue.length > maxPending) {
+      queue.shift();
+      dropped += 1;
+    }
+    wake?.();
+  };
+
+  let detach = () => {};
+  if (hasEvent) {
+    const [source, eventName] = options.on!;
+    if (typeof eventName !== 'string') throw new TypeError(`on[1] must be an event name, got ${describeValue(eventName)}`);
+    if (typeof (source as EventEmitter).on === 'function') {
+      const emitter = source as EventEmitter;
+      const listener = (payload: A) => enqueue(payload);
+      emitter.on(eventName, listener);
+      detach = () => emitter.off(eventName, listener);
+    } else if (typeof (source as EventTarget).addEventListener === 'function') {
+      const target = source as EventTarget;
+      const listener = (event: Event) => enqueue(event as A);
+      target.addEventListener(eventName, listener);
+      detach = () => target.removeEventListener(eventName, listener);
+    } else {
+      throw new TypeError(`on[0] must be an EventEmitter or an EventTarget, got ${describeValue(source)}`);
+    }
+  } else {
+    // Edge-triggered: fire when the condition goes from false to true.
+    let was = false;
+    void (async () => {
+      try {
+        while (!state.signal.aborted) {
+          const now = Boolean(options.when!());
+          if (now && !was) enqueue(undefined as A);
+          was = now;
+          await delay(pollMs, undefined, { signal: state.signal, ref: options.keepAlive ?? false });
+        }
+      } catch (error) {
+        if (!isStop(error, state.signal) && state.running) {
+          state.error = error;
+          void state.stop();
+        }
+      }
+    })();
+  }
+
+  // An event listener alone keeps nothing alive; a ref'ed timer does when keepAlive is set.
+  const keeper = options.keepAlive ? setInterval(() => {}, 2 ** 30) : undefined;
+
+  void (async () => {
+    const { signal } = state;
+    try {
+      while (true) {
+        while (queue.length > 0 && !signal.aborted) {
+          const payload = queue.shift() as A;
+          try {
+            await work(payload, signal);
+            state.runs += 1;
+          } catch (error) {
+            if (isStop(error, signal)) break;
+            if (!state.failed(error)) {
+              void state.stop();
+              break;
+            }
+          }
+        }
+        if (signal.aborted) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        wake = undefined;
+      }
+    } finally {
+      detach();
+      clearInterval(keeper);
+      state.finished();
+    }
+  })();
+  return daemon;
+}
