@@ -7,6 +7,10 @@
  *
  * The histogram's own timer keeps firing only when the loop is free, so a meter
  * that started during a long block reports that block in its maximum.
+ *
+ * Node's histogram records the whole time between two of its timer's ticks,
+ * so an idle loop at 10 ms resolution shows about 10 ms; the meter subtracts
+ * the resolution and reports only the delay (0 for an idle loop).
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { checkPositiveInteger } from '../runtime/validate.js';
@@ -61,7 +65,7 @@ export class LagMeter {
     const h = this.#histogram;
     if (this.#startedAt === undefined || h === undefined) throw new Error('LagMeter.read(): call start() first');
     const samples = h.count;
-    const ms = (ns: number) => (samples === 0 || !Number.isFinite(ns) ? 0 : ns / NS_PER_MS);
+    const ms = (ns: number) => (samples === 0 || !Number.isFinite(ns) ? 0 : Math.max(0, ns / NS_PER_MS - this.#resolution));
     return {
       min: ms(h.min),
       mean: ms(h.mean),
@@ -71,6 +75,14 @@ export class LagMeter {
       samples,
       durationMs: (this.#stoppedAt ?? performance.now()) - this.#startedAt,
     };
+  }
+
+  /** The figures since start() or the previous take(), then starts over (a sensor's "since the last reading"). */
+  take(): LagStats {
+    const stats = this.read();
+    this.#histogram!.reset();
+    this.#startedAt = performance.now();
+    return stats;
   }
 
   /** Stops sampling (the histogram's timer ends) and returns the figures. */

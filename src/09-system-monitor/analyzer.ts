@@ -1,0 +1,22 @@
+/**
+ * The analyzer: classifies one reading as NORMAL or ALERT against its
+ * sensor's threshold (the seed's `analyze_data`). It runs on the analyzer pool,
+ * so it is self-contained: it is sent to the workers as source code.
+ */
+import type { AnalysedReading } from './view.js';
+
+/** A reading as a sensor daemon puts it into the queue. */
+export interface RawReading {
+  sensor: string;
+  unit: string;
+  simulated: boolean;
+  value: number | undefined;
+  takenAt: number;
+  /** 1, 2, 3... per sensor. */
+  seq: number;
+}
+
+export function analyzeReading(reading: RawReading, threshold: number): AnalysedReading {
+  const status = reading.value === undefined ? 'N/A' : reading.value >= threshold ? 'ALERT' : 'NORMAL';
+  return { ...reading, threshold, status };
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm run monitor -- [options]`: the system monitor in a terminal (seed 002).
+ *
+ *   === Monitoring system started ===
+ *   5 readings per sensor
+ *
+ *   12:04:31 | cpu                    [########------------]     41.3%  NORMAL
+ *   ...
+ *   All sensors have taken their 5 readings
+ *   Stopping the system...
+ *   <summary table>
+ *   System stopped cleanly
+ *
+ * Ctrl-C (SIGINT) or SIGTERM at any moment: "Stopping the system early...",
+ * the sensors stop, every reading already taken is still analysed, the pool
+ * closes, the summary prints, exit code 0, all within 2 seconds (the shutdown
+ * coordinator's deadline; past it, exit code 1 and which step was late).
+ * A bad option: one line on stderr, exit code 2.
+ *
+ * With --json, stdout carries only JSON lines (one per reading, then one
+ * summary); the messages go to stderr.
+ */
+import { ShutdownCoordinator } from '../06-daemons/shutdown.js';
+import { SystemMonitor, type MonitorResult } from './monitor.js';
+import { MonitorOptionError, parseMonitorArguments, type MonitorOptions } from './options.js';
+import { formatSummary } from './summary.js';
+import { formatReading, useColour } from './view.js';
+
+const SHUTDOWN_DEADLINE_MS = 1800;
+
+function describeRun(options: MonitorOptions): string {
+  const parts = [];
+  if (options.count !== undefined) parts.push(`${options.count} readings per sensor`);
+  if (options.durationMs !== undefined) parts.push(`for ${options.durationMs / 1000} s`);
+  if (parts.length === 0) parts.push('until Ctrl-C');
+  return `${parts.join(', ')}, every ${options.intervalMs / 1000} s, ALERT at >= ${options.threshold}`;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  let options: MonitorOptions;
+  try {
+    options = parseMonitorArguments(argv);
+  } catch (error) {
+    if (!(error instanceof MonitorOptionError)) throw error;
+    console.error(`monitor: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const colour = !options.json && useColour(process.stdout);
+  // Messages share stdout with the readings, except in JSON mode.
+  const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+
+  say('=== Monitoring system started ===');
+  say(`${describeRun(options)}\n`);
+
+  const monitor = new SystemMonitor(options, {
+    onReading(reading) {
+      console.log(options.json ? JSON.stringify({ type: 'reading', ...reading }) : formatReading(reading, colour));
+    },
+  });
+  const running = monitor.run();
+  let result: MonitorResult | undefined;
+
+  const coordinator = new ShutdownCoordinator({ deadlineMs: SHUTDOWN_DEADLINE_MS })
+    .register('stop the sensors, drain the queue, close the pool', async (reason) => {
+      if (reason === 'SIGINT' || reason === 'SIGTERM') say('\n\nStopping the system early...');
+      await monitor.stop();
+      result = await running;
+    })
+    .register('print the summary', () => {
+      if (!result) return;
+      if (options.json) console.log(JSON.stringify({ type: 'summary', reason: result.reason, durationMs: Math.round(result.durationMs), sensors: result.summary }));
+      else say(`\n${formatSummary(result.summary)}\n`);
+      say('System stopped cleanly');
+    });
+  const unlisten = coordinator.listen({
+    onDone(report) {
+      for (const step of report.steps) if (!step.ok) console.error(`monitor: shutdown step "${step.name}" failed: ${step.error}`);
+    },
+  });
+
+  const finished = await running;
+  if (coordinator.shuttingDown) return; // a signal came first: the coordinator ends the program
+  unlisten();
+  if (finished.reason === 'count') say(`\n\nAll sensors have taken their ${options.count} readings`);
+  else if (finished.reason === 'duration') say(`\n\nThe ${options.durationMs! / 1000} s are over`);
+  say('Stopping the system...');
+  const report = await coordinator.shutdown(finished.reason);
+  if (!report.clean) {
+    for (const step of report.steps) if (!step.ok) console.error(`monitor: shutdown step "${step.name}" failed: ${step.error}`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv.slice(2));
