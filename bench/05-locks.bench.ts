@@ -5,13 +5,16 @@
  *    (uncontended) and in 2 workers on the same lock (contended), against the same
  *    number of bare `Atomics.add` on the same kind of counter, in as many workers.
  * 2. AsyncLock acquire + release per second on the main thread, against a bare
- *    `await Promise.resolve()` loop (the price of one trip through the microtask queue).
+ *    `await Promise.resolve()` loop (the price of one trip through the microtask queue),
+ *    and against async-mutex's Mutex (the usual npm choice) doing the same: alone,
+ *    and with CONTENDERS tasks queueing for the lock at once.
  * 3. Channel throughput (messages/s, one sender task and one receiver task) with a
  *    buffer of 64 and unbuffered, against the same bare await loop.
  * Best of 3 rounds for every figure; ratios are kit / baseline from this run.
  */
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { Mutex } from 'async-mutex';
 import { Channel } from '../src/02-event-loop-and-channels/channel.js';
 import { AsyncLock } from '../src/05-races-and-locks/async-lock.js';
 import { compiledEntry } from '../src/paths.js';
@@ -21,6 +24,7 @@ const LOCK_OPS = 2_000_000; // per measurement, split between the workers
 const ASYNC_OPS = 300_000;
 const MESSAGES = 300_000;
 const ROUNDS = 3;
+const CONTENDERS = 8; // tasks wanting the async lock at the same time
 
 const moduleUrl = pathToFileURL(compiledEntry('05-races-and-locks/shared-lock.ts')).href;
 
@@ -93,6 +97,34 @@ async function asyncLockRate(): Promise<number> {
   return ASYNC_OPS / ((performance.now() - start) / 1000);
 }
 
+async function mutexRate(): Promise<number> {
+  const mutex = new Mutex();
+  const start = performance.now();
+  for (let i = 0; i < ASYNC_OPS; i++) {
+    const release = await mutex.acquire();
+    release();
+  }
+  return ASYNC_OPS / ((performance.now() - start) / 1000);
+}
+
+/** Acquire + release per second with CONTENDERS tasks taking turns (each waits in the lock's queue). */
+async function contendedRate(lock: { acquire(): Promise<() => void> }): Promise<number> {
+  const perTask = ASYNC_OPS / CONTENDERS;
+  let inside = 0;
+  const task = async (): Promise<void> => {
+    for (let i = 0; i < perTask; i++) {
+      const release = await lock.acquire();
+      if (++inside !== 1) throw new Error('two tasks inside the lock at once');
+      await Promise.resolve(); // hold the lock across an await, so the others queue up
+      inside--;
+      release();
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONTENDERS }, task));
+  return ASYNC_OPS / ((performance.now() - start) / 1000);
+}
+
 async function channelRate(capacity: number): Promise<number> {
   const channel = new Channel<number>(capacity);
   const start = performance.now();
@@ -126,6 +158,9 @@ const atomics2 = await best(() => sharedRate('atomics', 2));
 const lock2 = await best(() => sharedRate('lock', 2));
 const bare = await best(bareAwaitRate);
 const asyncLock = await best(asyncLockRate);
+const mutex = await best(mutexRate);
+const asyncLockContended = await best(() => contendedRate(new AsyncLock()));
+const mutexContended = await best(() => contendedRate(new Mutex()));
 const buffered = await best(() => channelRate(64));
 const unbuffered = await best(() => channelRate(0));
 
@@ -133,6 +168,8 @@ printTable('Unit 05/02: coordination costs (best of 3; ratio = kit / baseline)',
   row('Lock acquire+release, uncontended (1 worker)', lock1, 'ops/s', 'Atomics.add, 1 worker', atomics1),
   row('Lock acquire+release, contended (2 workers)', lock2, 'ops/s', 'Atomics.add, 2 workers', atomics2),
   row('AsyncLock acquire+release (main thread)', asyncLock, 'ops/s', 'bare await loop', bare),
+  row('AsyncLock acquire+release, 1 task', asyncLock, 'ops/s', 'async-mutex Mutex, 1 task', mutex),
+  row(`AsyncLock, ${CONTENDERS} tasks contending`, asyncLockContended, 'ops/s', `async-mutex Mutex, ${CONTENDERS} tasks`, mutexContended),
   row('Channel(64) send+recv, 1 sender 1 receiver', buffered, 'msg/s', 'bare await loop', bare),
   row('Channel(0) send+recv, 1 sender 1 receiver', unbuffered, 'msg/s', 'bare await loop', bare),
 ]);
