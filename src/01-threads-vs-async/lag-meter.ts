@@ -103,12 +103,14 @@ export async function measureLag<T>(
   options: LagMeterOptions = {},
 ): Promise<{ result: T; lag: LagStats }> {
   const meter = new LagMeter(options).start();
-  // Let the histogram's timer take a first sample before the work starts.
-  await new Promise((resolve) => setImmediate(resolve));
+  // Node's histogram records from its timer's second tick on (the first only
+  // sets the reference time): let two ticks pass, or a block right at the start goes unseen.
+  const resolution = options.resolutionMs ?? 10;
+  while (meter.read().samples === 0) await new Promise((resolve) => setTimeout(resolve, resolution));
   try {
     const result = await work();
     // One more turn so a block at the very end is sampled.
-    await new Promise((resolve) => setTimeout(resolve, options.resolutionMs ?? 10));
+    await new Promise((resolve) => setTimeout(resolve, resolution));
     return { result, lag: meter.stop() };
   } finally {
     if (meter.running) meter.stop();

@@ -24,17 +24,23 @@ export function computeJob(rounds: number): number {
   return sum;
 }
 
-/** How many rounds of `computeJob` take about `ms` milliseconds on this thread. */
+/**
+ * How many rounds of `computeJob` take about `ms` milliseconds on this thread,
+ * once the JIT has optimised it (a first, cold measurement would make every
+ * later job much shorter than asked).
+ */
 export function calibrateJob(ms: number): number {
   checkPositiveInteger(ms, 'ms');
-  let rounds = 1_000_000;
-  for (;;) {
+  const measure = (rounds: number): number => {
     const start = performance.now();
     computeJob(rounds);
-    const elapsed = performance.now() - start;
-    if (elapsed > 20) return Math.max(1, Math.round((rounds * ms) / elapsed));
-    rounds *= 2;
-  }
+    return performance.now() - start;
+  };
+  let rounds = 1_000_000;
+  while (measure(rounds) < 30) rounds *= 2;
+  // Now warm: measure again over at least 30 ms and keep the fastest of three.
+  const elapsed = Math.min(measure(rounds), measure(rounds), measure(rounds));
+  return Math.max(1, Math.round((rounds * ms) / elapsed));
 }
 
 export interface SpeedupOptions {

@@ -82,15 +82,20 @@ export function reviveFunction(shipped: ShippedFunction): (...args: unknown[]) =
 }
 
 /** Turns "x is not defined" into an explanation of closures across workers. */
-export function explainMissingVariable(error: unknown, shipped: Pick<ShippedFunction, 'name'>): unknown {
+export function explainMissingVariable(error: unknown, shipped: Pick<ShippedFunction, 'name' | 'source'>): unknown {
   if (!(error instanceof ReferenceError)) return error;
   const match = /^(\S+) is not defined$/.exec(error.message);
   if (!match) return error;
-  const variable = match[1];
+  let variable = match[1];
+  if (variable === 'exports') {
+    // A notebook (tslab) compiles top-level variables to `exports.name`: name the variable the student wrote.
+    const used = [...new Set([...shipped.source.matchAll(/\bexports\.([\w$]+)/g)].map((found) => found[1]))];
+    if (used.length > 0) variable = used.join('", "');
+  }
   const explained = new ReferenceError(
     `The function "${shipped.name}" uses "${variable}", which is defined outside the function. ` +
       'A function sent to a worker is copied as source code and runs in another thread or process, ' +
-      `so it cannot see the variables around it. Pass ${variable} in as an argument, ` +
+      `so it cannot see the variables around it. Pass ${variable.replaceAll('"', '')} in as an argument, ` +
       'or create or import it inside the function.',
   );
   explained.stack = `${explained.name}: ${explained.message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;

@@ -20,6 +20,16 @@ describe('LagMeter', () => {
     assert.ok(blocked.lag.samples > 0);
   });
 
+  it('sees a block that starts at once, before any await in the work', async () => {
+    const { lag } = await measureLag(() => busy(150));
+    assert.ok(lag.max >= 100, `max lag ${lag.max}`);
+  });
+
+  it('reports the delay only, not the sampling resolution: an idle loop shows little lag', async () => {
+    const { lag } = await measureLag(() => sleep(100), { resolutionMs: 20 });
+    assert.ok(lag.min < 5, `min lag of an idle loop ${lag.min} ms (the resolution is 20 ms)`);
+  });
+
   it('returns the work result and stops also when the work throws', async () => {
     assert.equal((await measureLag(() => 7)).result, 7);
     await assert.rejects(measureLag(() => {

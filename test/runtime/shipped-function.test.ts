@@ -27,6 +27,11 @@ describe('shipped functions', () => {
     await assert.rejects(Promise.resolve(asyncScaled(2)), /uses "factor"/);
   });
 
+  it('names a notebook variable, which tslab compiles to exports.name, not "exports"', () => {
+    const fromNotebook = { name: 'target', source: '() => { for (let i = 0; i < 10; i++) exports.contador += 1; }' };
+    assert.throws(() => reviveFunction(fromNotebook)(), /"target" uses "contador", which is defined outside the function.*Pass contador in as an argument/s);
+  });
+
   it('rejects what cannot be shipped, naming the parameter', () => {
     assert.throws(() => shipFunction(42, 'task'), /task must be a function, got number 42/);
     assert.throws(() => shipFunction(Math.sqrt, 'task'), /task \(sqrt\) is a built-in or bound function/);
