@@ -142,12 +142,14 @@ export function timelineChart(spans: readonly Span[], title = 'Timeline'): Chart
   const origin = checked.length ? Math.min(...checked.map((s) => s.start)) : 0;
   const lanes = [...new Set(checked.map((s) => s.lane))];
   const groups = [...new Set(checked.map((s) => s.group ?? s.label))];
+  const range = checked.length ? Math.max(...checked.map((s) => s.end)) - origin : 0;
+  // Spans too short to see (a 1 ms write on a 2 s axis) are drawn as thin ticks instead of vanishing.
+  const minimumWidth = Math.max(0.5, range / 150);
   const datasets = groups.map((group, index) => ({
     label: group,
     data: checked
       .filter((s) => (s.group ?? s.label) === group)
-      // Bars shorter than 0.5 ms would vanish; keep them visible.
-      .map((s) => ({ x: [s.start - origin, Math.max(s.end - origin, s.start - origin + 0.5)], y: s.lane })),
+      .map((s) => ({ x: [s.start - origin, Math.max(s.end - origin, s.start - origin + minimumWidth)], y: s.lane })),
     backgroundColor: PALETTE[index % PALETTE.length],
     borderColor: '#333',
     borderWidth: 1,

@@ -19,7 +19,7 @@ export interface Daemon {
   readonly kind: DaemonKind;
   /** True until the daemon stopped (asked to, its signal aborted, or its work threw). */
   readonly running: boolean;
-  /** How many times the work has finished (ticks, events handled, 1 for a long-running task that returned). */
+  /** How many times the work has finished (ticks, events handled, beats of a long-running task). */
   readonly runs: number;
   /** The error that stopped the daemon, if its work threw and no onError kept it going. */
   readonly error: unknown;

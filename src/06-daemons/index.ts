@@ -17,3 +17,5 @@ export {
   type ShutdownStep,
   type ListenOptions,
 } from './shutdown.js';
+export { whatOutlivesItsParent, type LifetimeResult, type LifetimeRow } from './lifetime-demo.js';
+export { runShutdownDemo, type ShutdownDemoResult } from './shutdown-demo.js';

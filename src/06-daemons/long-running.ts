@@ -1,7 +1,8 @@
 /**
  * Long-running daemon: one task for the life of the program (the seed's
  * "monitoring a resource"). The task receives an AbortSignal and is expected to
- * loop until it aborts; `stop()` aborts it and waits for it to return.
+ * loop until it aborts; `stop()` aborts it and waits for it to return. It also
+ * receives `beat()`, to call for each piece of work done (counted in `runs`).
  *
  * `watchPath` is the classic example: it reports every change to a file or a
  * folder (fs.watch) until stopped.
@@ -10,14 +11,13 @@ import { watch } from 'node:fs/promises';
 import { describeValue } from '../runtime/validate.js';
 import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
-export function longRunning(task: (signal: AbortSignal) => Promise<unknown>, options: DaemonOptions = {}): Daemon {
+export function longRunning(task: (signal: AbortSignal, beat: () => void) => Promise<unknown>, options: DaemonOptions = {}): Daemon {
   if (typeof task !== 'function') throw new TypeError(`task must be a function, got ${describeValue(task)}`);
   const state = new DaemonState('long-running', options);
   const keeper = options.keepAlive ? setInterval(() => {}, 2 ** 30) : undefined;
   void (async () => {
     try {
-      await task(state.signal);
-      state.runs += 1;
+      await task(state.signal, () => void (state.runs += 1));
     } catch (error) {
       if (!isStop(error, state.signal)) state.failed(error);
     } finally {
@@ -39,9 +39,10 @@ export function watchPath(path: string, onChange: (change: PathChange) => unknow
   if (typeof path !== 'string' || path === '') throw new TypeError(`path must be a non-empty string, got ${describeValue(path)}`);
   if (typeof onChange !== 'function') throw new TypeError(`onChange must be a function, got ${describeValue(onChange)}`);
   return longRunning(
-    async (signal) => {
+    async (signal, beat) => {
       for await (const { eventType, filename } of watch(path, { signal, persistent: options.keepAlive ?? false })) {
         await onChange({ eventType: eventType as PathChange['eventType'], filename, at: Date.now() });
+        beat();
       }
     },
     { name: `watch ${path}`, ...options },

@@ -28,6 +28,7 @@ describe('long-running daemon', () => {
       await writeFile(join(folder, 'data.txt'), 'hello');
       for (let i = 0; i < 50 && changes.length === 0; i++) await sleep(10);
       assert.ok(changes.some((change) => change.filename === 'data.txt'), JSON.stringify(changes));
+      assert.equal(watcher.runs, changes.length, 'each change handled is one run');
     } finally {
       await watcher.stop();
       await rm(folder, { recursive: true, force: true });
