@@ -1,0 +1,77 @@
+/**
+ * Charts the slides measure on the machine that builds them, with the units'
+ * own measuring and chart functions, sized to take well under 3 s each so
+ * `npm run slides` stays quick. Each returns a chart.js configuration.
+ */
+import type { ChartConfiguration } from 'chart.js';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Thread } from '../01-threads-vs-async/thread.js';
+import { timelineChart, traceSpan, type Span } from '../01-threads-vs-async/timeline.js';
+import { backpressureChart, measureBackpressure } from '../02-event-loop-and-channels/pipeline.js';
+import { measureTransferCosts, transferCostChart } from '../03-processes-queues-pipes/transfer-costs.js';
+import { measureSpeedup, speedupChart } from '../04-pools/speedup.js';
+
+/** The seed's four I/O-bound jobs, with its timings scaled down twenty times. */
+const IO_JOBS = [
+  { label: 'API request', ms: 15 },
+  { label: 'DB query', ms: 110 },
+  { label: 'file write', ms: 155 },
+  { label: 'download', ms: 230 },
+] as const;
+
+/** Spans of one run, moved so the run starts at time 0 (each run gets its own lane). */
+function fromZero(spans: Span[], origin: number): Span[] {
+  return spans.map((span) => ({ ...span, start: span.start - origin, end: span.end - origin }));
+}
+
+/**
+ * Unit 01: the seed's I/O jobs run one after another, together on the event
+ * loop (`Promise.all`), and on four worker threads, as a timeline.
+ */
+export async function ioJobsTimeline(): Promise<ChartConfiguration> {
+  type Job = (typeof IO_JOBS)[number];
+  const onLoop = async (job: Job): Promise<Span> => (await traceSpan(job.label, () => sleep(job.ms), { group: job.label })).span;
+  const onWorker = async (job: Job): Promise<Span> => {
+    const thread = new Thread({ name: job.label, target: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)), args: [job.ms] });
+    const started = await traceSpan(job.label, () => (thread.start(), thread.join(10_000)), { group: job.label });
+    return started.span;
+  };
+  const oneAfterAnother = async (): Promise<Span[]> => {
+    const spans: Span[] = [];
+    for (const job of IO_JOBS) spans.push(await onLoop(job));
+    return spans;
+  };
+  const runs: Array<[lane: string, run: () => Promise<Span[]>]> = [
+    ['sequential', oneAfterAnother],
+    ['Promise.all', () => Promise.all(IO_JOBS.map(onLoop))],
+    ['4 worker threads', () => Promise.all(IO_JOBS.map(onWorker))],
+  ];
+  const spans: Span[] = [];
+  for (const [lane, run] of runs) {
+    const origin = performance.timeOrigin + performance.now();
+    spans.push(...fromZero(await run(), origin).map((span) => ({ ...span, lane })));
+  }
+  const chart = timelineChart(spans, 'Four I/O-bound jobs: one after another, on the event loop, on workers');
+  // One sub-row per job inside each lane, so jobs that overlap in time do not hide each other.
+  for (const dataset of chart.data.datasets) Object.assign(dataset, { grouped: true, barPercentage: 0.9, categoryPercentage: 0.85 });
+  return chart;
+}
+
+/** Unit 02: a pipeline of channels with each buffer capacity. */
+export async function backpressure(): Promise<ChartConfiguration> {
+  return backpressureChart(await measureBackpressure({ capacities: [0, 1, 4, 16, 64], items: 120, stageMs: 2, workers: 4 }));
+}
+
+/** Unit 03: copying, transferring and sharing buffers with a worker. */
+export async function transferCosts(): Promise<ChartConfiguration> {
+  return transferCostChart(await measureTransferCosts({ sizesMB: [1, 8, 32], repeats: 3 }));
+}
+
+/** Unit 04: speedup against the number of workers, with Amdahl's law. */
+export async function speedup(): Promise<ChartConfiguration> {
+  const cores = availableParallelism();
+  const workerCounts = [...new Set([1, 2, 3, 4, cores, cores + 1])].filter((n) => n <= Math.min(cores + 1, 12)).sort((a, b) => a - b);
+  const jobs = Math.min(24, Math.max(8, 2 * cores));
+  return speedupChart(await measureSpeedup({ workerCounts, jobs, jobMs: 20, repeats: 1 }));
+}
