@@ -10,6 +10,11 @@
  * (puts and sends travel in batches) before the worker or child exits.
  * Only top-level values are revived; a handle inside another object stays data
  * (call `Queue.from(handle)` or `connection(handle)` on it yourself).
+ *
+ * Locks and the other shared-memory primitives (units 05 and 07) arrive as
+ * `{ handle }` (their one public field; the SharedArrayBuffer in it is shared,
+ * not copied) and are rebuilt the same way with `X.from(handle)`, so the seed's
+ * `Thread(target=f, args=(lock,))` works as written. They need no release.
  */
 
 const QUEUE_KIND = 'course-kit/queue';
@@ -30,6 +35,25 @@ function kindOf(value: unknown): string | undefined {
   return kind === QUEUE_KIND || kind === PIPE_END_KIND ? kind : undefined;
 }
 
+/** Where each shared-memory primitive lives, by the kind its handle carries. */
+const SHARED_PRIMITIVES: Record<string, () => Promise<{ from(handle: never): unknown }>> = {
+  Lock: async () => (await import('../05-races-and-locks/shared-lock.js')).Lock,
+  Semaphore: async () => (await import('../05-races-and-locks/semaphore.js')).Semaphore,
+  Condition: async () => (await import('../05-races-and-locks/condition.js')).Condition,
+  Event: async () => (await import('../05-races-and-locks/event.js')).Event,
+  Barrier: async () => (await import('../05-races-and-locks/barrier.js')).Barrier,
+  TicketLock: async () => (await import('../07-deadlock-and-starvation/ticket-lock.js')).TicketLock,
+};
+
+/** The handle of a shared-memory primitive that crossed as `{ handle }` or as the bare handle, else undefined. */
+function sharedPrimitiveHandle(value: unknown): { kind: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const candidate = 'handle' in value && Object.keys(value).length === 1 ? (value as { handle: unknown }).handle : value;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { kind, sab } = candidate as { kind?: unknown; sab?: unknown };
+  return typeof kind === 'string' && kind in SHARED_PRIMITIVES && sab instanceof SharedArrayBuffer ? (candidate as { kind: string }) : undefined;
+}
+
 /**
  * Replaces, in place, each handle in `values` (an args array, or the fields of
  * `this`) by a working Queue or PipeEnd. The queue and pipe modules are loaded
@@ -40,6 +64,11 @@ export async function reviveHandles(...holders: Array<unknown[] | Record<string,
   for (const holder of holders) {
     for (const key of Object.keys(holder)) {
       const value = (holder as Record<string, unknown>)[key];
+      const primitive = sharedPrimitiveHandle(value);
+      if (primitive) {
+        (holder as Record<string, unknown>)[key] = (await SHARED_PRIMITIVES[primitive.kind]()).from(primitive as never);
+        continue;
+      }
       const kind = kindOf(value);
       if (kind === undefined) continue;
       const working =
