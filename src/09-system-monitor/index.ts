@@ -22,3 +22,4 @@ export { formatReading, progressBar, useColour, type AnalysedReading, type Statu
 export { SummaryBuilder, formatSummary, type SensorSummary } from './summary.js';
 export { monitorChart, type MonitorChartOptions } from './chart.js';
 export { watchMonitor, monitorOptions, type WatchMonitorOptions } from './live.js';
+export { runMonitorProgram } from './run-cli.js';
