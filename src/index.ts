@@ -13,4 +13,5 @@ export * from './04-pools/index.js';
 export * from './05-races-and-locks/index.js';
 export * from './06-daemons/index.js';
 export * from './07-deadlock-and-starvation/index.js';
+export * from './08-penguin-race/index.js';
 export * from './09-system-monitor/index.js';

@@ -1,0 +1,73 @@
+/**
+ * Unit 08: the penguin race at scale, and what each transport costs.
+ *
+ * 1. Scale: the async runtime runs 10,000 penguins and 100 flies to the end;
+ *    threads run 64 penguins (64 + 8 worker threads), processes and net 32
+ *    (32 + 4 child processes). Goal: every race ends 'finished'.
+ * 2. Speed: server requests handled per second with zero latency and no pauses
+ *    (the actors ask again as soon as they get a reply), on each runtime, as a
+ *    ratio to the async runtime running the same race in the same run.
+ * Real clock throughout; race time only (start-up is reported separately).
+ */
+import { runRace } from '../src/08-penguin-race/race.js';
+import type { RaceOptions, RuntimeName } from '../src/08-penguin-race/options.js';
+import type { RaceResult } from '../src/08-penguin-race/results.js';
+import { printTable, type BenchRow } from './report.js';
+
+const FAST: RaceOptions = { latencyMs: 0, thinkMs: 0, flyIntervalMs: 0, clock: 'real', seed: 1, timeLimitMs: 120_000 };
+
+async function race(runtime: RuntimeName, penguins: number, flies: number, length: number): Promise<RaceResult> {
+  const result = await runRace({ ...FAST, runtime, penguins, flies, length });
+  const { wall } = result;
+  console.log(
+    `${runtime.padEnd(9)} ${String(penguins).padStart(6)} penguins ${String(flies).padStart(4)} flies: ${result.ended}, ` +
+      `${result.messages.requests} requests in ${(wall.raceMs / 1000).toFixed(2)} s, start-up ${wall.startupMs.toFixed(0)} ms, ` +
+      `${wall.memoryMb.toFixed(0)} MB, round trip p50 ${wall.roundTrip.p50Ms.toFixed(3)} ms p99 ${wall.roundTrip.p99Ms.toFixed(3)} ms`,
+  );
+  return result;
+}
+
+const rows: BenchRow[] = [];
+
+// 1. Scale.
+const huge = await race('async', 10_000, 100, 50);
+rows.push({
+  benchmark: 'async: 10,000 penguins + 100 flies to the end',
+  value: huge.wall.requestsPerSecond,
+  unit: 'requests/s',
+  goal: "ends 'finished'",
+  met: huge.ended === 'finished' && huge.ranking.length === 10_000,
+});
+
+// 2. Speed: the same race (32 penguins, 4 flies, track 300) on every runtime; threads also at 64.
+// The async race is short: its best of 3 is the baseline.
+const baselines = [await race('async', 32, 4, 300), await race('async', 32, 4, 300), await race('async', 32, 4, 300)];
+const baseline = baselines.reduce((best, next) => (next.wall.requestsPerSecond > best.wall.requestsPerSecond ? next : best));
+const compared: Array<[RuntimeName, number, number]> = [
+  ['threads', 32, 4],
+  ['threads', 64, 8],
+  ['processes', 32, 4],
+  ['net', 32, 4],
+];
+for (const [runtime, penguins, flies] of compared) {
+  const result = await race(runtime, penguins, flies, 300);
+  rows.push({
+    benchmark: `${runtime}: ${penguins} penguins + ${flies} flies, requests/s`,
+    value: result.wall.requestsPerSecond,
+    unit: 'requests/s',
+    baseline: 'async, 32 penguins',
+    baselineValue: baseline.wall.requestsPerSecond,
+    ratio: result.wall.requestsPerSecond / baseline.wall.requestsPerSecond,
+    goal: "ends 'finished'",
+    met: result.ended === 'finished' && result.ranking.length === penguins,
+  });
+}
+rows.unshift({
+  benchmark: 'async: 32 penguins + 4 flies, requests/s (the baseline, best of 3)',
+  value: baseline.wall.requestsPerSecond,
+  unit: 'requests/s',
+  goal: "ends 'finished'",
+  met: baseline.ended === 'finished',
+});
+
+printTable('Penguin race: scale, and server requests per second with zero latency (ratio: runtime / async)', rows);

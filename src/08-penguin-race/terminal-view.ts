@@ -1,0 +1,56 @@
+/**
+ * The live track in a terminal: each frame replaces the previous one in place
+ * (ANSI: cursor up over the old lines, clear to the end of the screen), at most
+ * one frame per `minIntervalMs` of real time however fast frames come (the
+ * virtual clock makes them very fast). The cursor is hidden while drawing and
+ * shown again at the end.
+ */
+import type { RaceSnapshot } from './snapshot.js';
+import { renderTrackText } from './track-view.js';
+
+export interface TerminalViewOptions {
+  label?: string;
+  minIntervalMs?: number;
+  maxPenguins?: number;
+}
+
+export class TerminalView {
+  readonly #out: NodeJS.WriteStream;
+  readonly #options: TerminalViewOptions;
+  #linesOnScreen = 0;
+  #lastDrawAt = -Infinity;
+  #latest: RaceSnapshot | undefined;
+
+  constructor(out: NodeJS.WriteStream, options: TerminalViewOptions = {}) {
+    this.#out = out;
+    this.#options = options;
+  }
+
+  /** Draws `snapshot` unless a frame was drawn less than minIntervalMs ago (then it is kept for finish()). */
+  draw(snapshot: RaceSnapshot): void {
+    this.#latest = snapshot;
+    const now = performance.now();
+    if (now - this.#lastDrawAt < (this.#options.minIntervalMs ?? 50)) return;
+    this.#lastDrawAt = now;
+    this.#paint(snapshot);
+  }
+
+  /** Draws the last frame for good and shows the cursor again. */
+  finish(snapshot = this.#latest): void {
+    if (snapshot) this.#paint(snapshot);
+    if (this.#linesOnScreen > 0) this.#out.write('\x1b[?25h\n');
+    this.#linesOnScreen = 0;
+  }
+
+  #paint(snapshot: RaceSnapshot): void {
+    const text = renderTrackText(snapshot, {
+      width: this.#out.columns || 80,
+      color: true,
+      label: this.#options.label,
+      maxPenguins: this.#options.maxPenguins ?? Math.max(3, (this.#out.rows || 24) - 6),
+    });
+    const up = this.#linesOnScreen > 1 ? `\x1b[${this.#linesOnScreen - 1}F` : '\r';
+    this.#out.write(`${this.#linesOnScreen === 0 ? '\x1b[?25l' : up}\x1b[J${text}`);
+    this.#linesOnScreen = text.split('\n').length;
+  }
+}
