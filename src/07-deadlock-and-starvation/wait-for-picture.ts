@@ -9,7 +9,7 @@
  * Both pictures come from one layout: the cycle's nodes around a circle, in
  * cycle order, then every other node.
  */
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas } from '../notebook/canvas.js';
 import { describeValue } from '../runtime/validate.js';
 import { describeCycle, type WaitForGraph } from './wait-for-graph.js';
 

@@ -5,7 +5,7 @@
  * browser script to trust. `showChart` (src/notebook/display.ts) puts one in a
  * notebook; `saveChartPng` writes one to disk.
  */
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas } from './canvas.js';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import { writeFile } from 'node:fs/promises';
 

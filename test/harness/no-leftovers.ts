@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Mocha from 'mocha';
+import { createCanvas } from '../../src/notebook/canvas.js';
 
 const MARKER = 'COURSE_KIT_TEST_RUN';
 const SETTLE_MS = 3000;
@@ -143,8 +144,10 @@ Mocha.Suite.prototype.addTest = function (this: Mocha.Suite, test: Mocha.Test) {
 
 export const mochaHooks = {
   async beforeAll(): Promise<void> {
-    // Start libuv's thread pool now, so its threads are not mistaken for workers.
+    // Start libuv's thread pool now, so its threads are not mistaken for workers;
+    // likewise the canvas addon's own threads (the kit loads it on first drawing).
     await Promise.all([1, 2, 3, 4].map(() => readFile('/proc/self/status')));
+    createCanvas(1, 1).toBuffer('image/png');
     baselineThreads = threadCount();
     for (const pid of markedProcesses()) preexisting.add(pid);
   },
