@@ -28,7 +28,7 @@ describe('shipped functions', () => {
   });
 
   it('names a notebook variable, which tslab compiles to exports.name, not "exports"', () => {
-    const fromNotebook = { name: 'target', source: '() => { for (let i = 0; i < 10; i++) exports.contador += 1; }' };
+    const fromNotebook = { kind: 'shipped-function' as const, name: 'target', source: '() => { for (let i = 0; i < 10; i++) exports.contador += 1; }' };
     assert.throws(() => reviveFunction(fromNotebook)(), /"target" uses "contador", which is defined outside the function.*Pass contador in as an argument/s);
   });
 

@@ -1,0 +1,119 @@
+/**
+ * Tests of the account under concurrent async operations. The test ledger
+ * takes a random number of event-loop turns to record each entry, so the
+ * operations interleave at their awaits, the way real I/O makes them.
+ */
+import assert from 'node:assert/strict';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { Account, InsufficientFundsError, type Ledger, type LedgerEntry } from './account.js';
+
+/** A small deterministic random generator, so the interleavings are the same on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A ledger that takes 1..5 event-loop turns per entry and keeps what it recorded. */
+class SlowLedger implements Ledger {
+  readonly entries: LedgerEntry[] = [];
+  readonly #next: () => number;
+  /** Entries for which record() rejects instead. */
+  failWhen: (entry: LedgerEntry) => boolean = () => false;
+
+  constructor(seed = 1) {
+    this.#next = random(seed);
+  }
+
+  async record(entry: LedgerEntry): Promise<void> {
+    const turns = 1 + Math.floor(this.#next() * 5);
+    for (let i = 0; i < turns; i++) await nextTurn();
+    if (this.failWhen(entry)) throw new Error('ledger unavailable');
+    this.entries.push({ ...entry });
+  }
+}
+
+/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time (e.g. a deadlock). */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      promise,
+      sleep(ms, undefined, { signal: timer.signal }).then(
+        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms (a deadlock?)`)),
+        () => undefined as never,
+      ),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
+describe('async-withdraw', () => {
+  it('withdraw and deposit change the balance; too large a withdrawal rejects and records nothing [1 pts]', async () => {
+    const ledger = new SlowLedger();
+    const account = new Account('alice', 100, ledger);
+    assert.equal(await account.withdraw(30), 70);
+    assert.equal(await account.deposit(5), 75);
+    await assert.rejects(account.withdraw(80), InsufficientFundsError);
+    assert.equal(account.balance, 75);
+    assert.deepEqual(ledger.entries, [
+      { account: 'alice', kind: 'withdraw', amount: 30, balanceAfter: 70 },
+      { account: 'alice', kind: 'deposit', amount: 5, balanceAfter: 75 },
+    ]);
+  });
+
+  it('ten concurrent withdrawals of 30 from 100: exactly three succeed, the balance never goes below 0 [3 pts]', async () => {
+    const ledger = new SlowLedger(42);
+    const account = new Account('bob', 100, ledger);
+    const outcomes = await within(3000, Promise.allSettled(Array.from({ length: 10 }, () => account.withdraw(30))), 'the withdrawals');
+    const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    assert.equal(account.balance, 10, `the balance is ${account.balance}: the check and the debit were not atomic`);
+    assert.equal(succeeded.length, 3);
+    assert.ok(refused.every((outcome) => (outcome as PromiseRejectedResult).reason instanceof InsufficientFundsError));
+    assert.deepEqual(ledger.entries.map((entry) => entry.balanceAfter), [70, 40, 10]);
+  });
+
+  it('concurrent deposits and withdrawals: nothing is lost, and the ledger tells one consistent story [2 pts]', async () => {
+    const next = random(9);
+    const ledger = new SlowLedger(3);
+    const account = new Account('carol', 50, ledger);
+    const operations: Array<Promise<number>> = [];
+    const deposits: Array<Promise<number>> = [];
+    for (let i = 0; i < 60; i++) {
+      const amount = 1 + Math.floor(next() * 20);
+      const isDeposit = next() < 0.5;
+      const operation = isDeposit ? account.deposit(amount) : account.withdraw(amount);
+      operations.push(operation);
+      if (isDeposit) deposits.push(operation);
+    }
+    const outcomes = await within(5000, Promise.allSettled(operations), 'the operations');
+    assert.ok((await Promise.allSettled(deposits)).every((outcome) => outcome.status === 'fulfilled'), 'a deposit failed');
+    const done = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
+    assert.equal(ledger.entries.length, done, 'every operation that succeeded, and only those, is in the ledger');
+    let balance = 50;
+    for (const entry of ledger.entries) {
+      balance += entry.kind === 'deposit' ? entry.amount : -entry.amount;
+      assert.equal(entry.balanceAfter, balance, 'an entry was computed from a stale balance');
+      assert.ok(balance >= 0, 'the balance went below 0');
+    }
+    assert.equal(account.balance, balance, 'the balance does not match the ledger');
+  });
+
+  it('when the ledger fails, the operation rejects, the balance is unchanged, and the account still works [1 pts]', async () => {
+    const ledger = new SlowLedger(5);
+    const account = new Account('dave', 100, ledger);
+    ledger.failWhen = (entry) => entry.amount === 13;
+    const results = await within(3000, Promise.allSettled([account.withdraw(10), account.withdraw(13), account.deposit(13), account.withdraw(20)]), 'the operations');
+    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    assert.equal(account.balance, 70);
+    assert.equal(await within(1000, account.deposit(1), 'a later deposit'), 71);
+  });
+
+});

@@ -1,0 +1,173 @@
+/**
+ * Tests of the Atomics mutex. The threads that contend for it are real worker
+ * threads: each loads mutex.ts itself (through tsx's loader, registered inside the
+ * worker), rebuilds the mutex from its handle, and runs a small scenario.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Mutex } from './mutex.js';
+
+/** Runs in every worker: loads the mutex module, then the scenario `body(Mutex, data)`, and posts its result. */
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxApi) (await import(workerData.tsxApi)).register(); // tsx's loader, so this thread can import TypeScript
+  const { Mutex } = await import(workerData.mutexUrl);
+  const body = (0, eval)('(' + workerData.body + ')');
+  return body(Mutex, workerData.data);
+})().then(
+  (result) => parentPort.postMessage({ ok: true, result }),
+  (error) => parentPort.postMessage({ ok: false, message: String((error && error.stack) || error) }),
+);
+`;
+
+/**
+ * Where a worker finds the mutex. Compiled (the grader runs JavaScript): mutex.js
+ * beside this file. Run with tsx: mutex.ts, and the URL of tsx's ESM API, whose
+ * `register()` lets the worker import TypeScript too.
+ */
+function mutexModule(): { mutexUrl: string; tsxApi?: string } {
+  const compiled = new URL('./mutex.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return { mutexUrl: compiled.href };
+  const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(packageJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const tsxApi = pathToFileURL(join(dirname(packageJson), exports['./esm/api'].import.default)).href;
+  return { mutexUrl: new URL('./mutex.ts', import.meta.url).href, tsxApi };
+}
+
+interface Started {
+  /** The scenario's result (rejects with the worker's error, or when the worker does not answer in time). */
+  result: Promise<unknown>;
+  worker: Worker;
+}
+
+/** Starts a worker running scenario `body` (JavaScript source of `(Mutex, data) => result`). */
+function startScenario(body: string, data: unknown, timeoutMs = 5000): Started {
+  const worker = new Worker(WORKER_CODE, {
+    eval: true,
+    workerData: { ...mutexModule(), body, data },
+  });
+  const result = new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the worker did not answer within ${timeoutMs} ms`)), timeoutMs);
+    worker.once('message', (reply: { ok: boolean; result?: unknown; message?: string }) => {
+      clearTimeout(timer);
+      if (reply.ok) resolve(reply.result);
+      else reject(new Error(`in the worker: ${reply.message}`));
+    });
+    worker.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+  result.catch(() => undefined); // handled by the caller; this only avoids an "unhandled rejection" in between
+  return { result, worker };
+}
+
+/** Runs `body` with the started workers, and always terminates them. */
+async function withWorkers(started: Started[], body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } finally {
+    await Promise.all(started.map(({ worker }) => worker.terminate()));
+  }
+}
+
+/** Cells: [0] the counter (updated WITHOUT atomics), [1] threads inside now, [2] times two were inside, [3] threads ready. */
+const COUNT_SCENARIO = `(Mutex, { handle, cells, iterations, threads }) => {
+  const mutex = Mutex.from(handle);
+  const c = new Int32Array(cells);
+  Atomics.add(c, 3, 1);
+  while (Atomics.load(c, 3) < threads) Atomics.wait(c, 3, Atomics.load(c, 3), 1); // start together
+  for (let i = 0; i < iterations; i++) {
+    mutex.lock();
+    if (Atomics.add(c, 1, 1) !== 0) Atomics.add(c, 2, 1);
+    c[0] = c[0] + 1; // a plain read-modify-write: only the mutex keeps it safe
+    Atomics.sub(c, 1, 1);
+    mutex.unlock();
+  }
+  return 'done';
+}`;
+
+/** Tries what a thread that does not hold the mutex may try; reports what happened. */
+const INTRUDER_SCENARIO = `(Mutex, { handle }) => {
+  const mutex = Mutex.from(handle);
+  let unlockError = '';
+  try { mutex.unlock(); } catch (error) { unlockError = String(error.message); }
+  return { unlockError, tryLock: mutex.tryLock(), holderAfter: mutex.holder };
+}`;
+
+/** Blocks in lock() (bounded by timeoutMs), then reports whether it got the mutex, and releases it. */
+const WAITER_SCENARIO = `(Mutex, { handle, timeoutMs }) => {
+  const mutex = Mutex.from(handle);
+  const got = mutex.lock(timeoutMs);
+  const holder = mutex.holder;
+  if (got) mutex.unlock();
+  return { got, holderWasMe: holder === mutex.ownerId };
+}`;
+
+describe('mutex', () => {
+  it('tryLock takes a free mutex once; unlock frees it; unlocking a free mutex throws [1 pts]', () => {
+    const mutex = Mutex.create();
+    assert.equal(mutex.holder, 0);
+    assert.equal(mutex.tryLock(), true);
+    assert.equal(mutex.holder, mutex.ownerId);
+    assert.equal(mutex.tryLock(), false, 'a held mutex cannot be taken again');
+    mutex.unlock();
+    assert.equal(mutex.holder, 0);
+    assert.throws(() => mutex.unlock(), Error, 'unlocking a free mutex must throw');
+    assert.equal(mutex.lock(0), true, 'lock() on a free mutex takes it at once');
+    mutex.unlock();
+  });
+
+  it('4 workers x 10,000 increments under the mutex: nothing lost, never two threads inside [3 pts]', async function () {
+    this.timeout(15000);
+    const mutex = Mutex.create();
+    const cells = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+    const threads = 4;
+    const iterations = 10_000;
+    const started = Array.from({ length: threads }, () =>
+      startScenario(COUNT_SCENARIO, { handle: mutex.handle, cells, iterations, threads }, 12000),
+    );
+    await withWorkers(started, async () => {
+      await Promise.all(started.map(({ result }) => result));
+      const c = new Int32Array(cells);
+      assert.equal(c[2], 0, `two threads were inside the critical section together ${c[2]} times`);
+      assert.equal(c[0], threads * iterations, `lost updates: ${threads * iterations - c[0]}`);
+      assert.equal(mutex.holder, 0, 'the mutex is still held at the end');
+    });
+  });
+
+  it('unlock by a thread that does not hold the mutex throws, and the mutex stays held [1 pts]', async function () {
+    this.timeout(8000);
+    const mutex = Mutex.create();
+    assert.equal(mutex.tryLock(), true);
+    const intruder = startScenario(INTRUDER_SCENARIO, { handle: mutex.handle });
+    await withWorkers([intruder], async () => {
+      const report = (await intruder.result) as { unlockError: string; tryLock: boolean; holderAfter: number };
+      assert.notEqual(report.unlockError, '', "unlock() in a thread that does not hold the mutex must throw");
+      assert.equal(report.tryLock, false);
+      assert.equal(report.holderAfter, mutex.ownerId, 'the main thread must still hold the mutex');
+    });
+    mutex.unlock();
+  });
+
+  it('a worker blocked in lock() gets the mutex as soon as the holder unlocks [2 pts]', async function () {
+    this.timeout(8000);
+    const mutex = Mutex.create();
+    assert.equal(mutex.tryLock(), true);
+    const waiter = startScenario(WAITER_SCENARIO, { handle: mutex.handle, timeoutMs: 4000 });
+    await withWorkers([waiter], async () => {
+      await sleep(500); // the worker loads and blocks in lock()
+      mutex.unlock();
+      const report = (await waiter.result) as { got: boolean; holderWasMe: boolean };
+      assert.deepEqual(report, { got: true, holderWasMe: true });
+      assert.equal(mutex.holder, 0);
+    });
+  });
+
+});

@@ -1,0 +1,114 @@
+/**
+ * Tests of the dining philosophers. The test's "betweenForks" pause makes every
+ * philosopher hold one fork while reaching for the other: a naive left-then-right
+ * dinner deadlocks every time, and a dinner that finishes within the time bound has none.
+ */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AsyncLock } from 'course-kit';
+import { dine } from './philosophers.js';
+
+/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time (e.g. a deadlock). */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      promise,
+      sleep(ms, undefined, { signal: timer.signal }).then(
+        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms: a deadlock?`)),
+        () => undefined as never,
+      ),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
+const makeForks = (n: number): AsyncLock[] => Array.from({ length: n }, () => new AsyncLock());
+
+/** Watches who eats: fails on neighbours eating together, and counts the most eating at once. */
+function table(n: number, eatMs: number) {
+  const eating = new Set<number>();
+  const state = { maxEating: 0, violations: [] as string[], calls: 0 };
+  const eat = async (philosopher: number): Promise<void> => {
+    state.calls++;
+    for (const neighbour of [(philosopher + n - 1) % n, (philosopher + 1) % n]) {
+      if (eating.has(neighbour)) state.violations.push(`${philosopher} ate while neighbour ${neighbour} was eating`);
+    }
+    eating.add(philosopher);
+    state.maxEating = Math.max(state.maxEating, eating.size);
+    try {
+      await sleep(eatMs);
+    } finally {
+      eating.delete(philosopher);
+    }
+  };
+  return { state, eat };
+}
+
+/** The pause that makes a naive dinner deadlock: everyone holds one fork before anyone takes a second. */
+const reachSlowly = () => sleep(5);
+
+describe('philosophers', () => {
+  it('five philosophers who pause between forks all eat their meals: no deadlock [3 pts]', async () => {
+    const forks = makeForks(5);
+    const { eat } = table(5, 2);
+    const meals = await within(3000, dine(forks, { meals: 3, eat, betweenForks: reachSlowly }), 'the dinner');
+    assert.deepEqual(meals, [3, 3, 3, 3, 3]);
+  });
+
+  it('neighbours never eat at the same time (they share a fork) [2 pts]', async () => {
+    const forks = makeForks(5);
+    const { state, eat } = table(5, 3);
+    await within(3000, dine(forks, { meals: 4, eat, betweenForks: reachSlowly }), 'the dinner');
+    assert.deepEqual(state.violations, []);
+    assert.equal(state.calls, 20);
+  });
+
+  it('philosophers who share no fork do eat at the same time (no single global lock) [1 pts]', async () => {
+    const forks = makeForks(5);
+    const { state, eat } = table(5, 15);
+    await within(3000, dine(forks, { meals: 3, eat }), 'the dinner');
+    assert.ok(state.maxEating >= 2, `at most ${state.maxEating} philosopher ate at once; 2 of 5 can`);
+  });
+
+  it('everyone gets every meal, and every fork is back on the table at the end [1 pts]', async () => {
+    const forks = makeForks(7);
+    const counts = new Array<number>(7).fill(0);
+    const eat = async (philosopher: number) => {
+      counts[philosopher]++;
+      await sleep(philosopher % 3); // some eat faster than others
+    };
+    const meals = await within(3000, dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 'the dinner');
+    assert.deepEqual(meals, new Array(7).fill(5));
+    assert.deepEqual(counts, new Array(7).fill(5));
+    assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited');
+  });
+
+  // BEGIN HIDDEN TESTS
+  it('aborting the dinner rejects with the reason, puts every fork back and stops the eating [1 pts]', async () => {
+    const forks = makeForks(5);
+    const controller = new AbortController();
+    const { state, eat } = table(5, 5);
+    const dinner = dine(forks, { meals: 1000, eat, betweenForks: reachSlowly, signal: controller.signal });
+    await sleep(40);
+    const reason = new Error('the restaurant closes');
+    controller.abort(reason);
+    await assert.rejects(within(2000, dinner, 'the aborted dinner'), (error) => error === reason);
+    assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited after the abort');
+    const calls = state.calls;
+    await sleep(30);
+    assert.equal(state.calls, calls, 'philosophers kept eating after dine() rejected');
+  });
+
+  it('two philosophers (sharing both forks) and thirty philosophers both finish [1 pts]', async () => {
+    const two = await within(2000, dine(makeForks(2), { meals: 5, eat: () => sleep(1), betweenForks: reachSlowly }), 'the dinner for two');
+    assert.deepEqual(two, [5, 5]);
+    const forks = makeForks(30);
+    const { state, eat } = table(30, 1);
+    const many = await within(4000, dine(forks, { meals: 4, eat, betweenForks: () => sleep(1) }), 'the dinner for thirty');
+    assert.deepEqual(many, new Array(30).fill(4));
+    assert.deepEqual(state.violations, []);
+  });
+  // END HIDDEN TESTS
+});

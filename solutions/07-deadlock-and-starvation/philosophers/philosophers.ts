@@ -1,0 +1,70 @@
+/**
+ * Dining philosophers, as async tasks with the kit's AsyncLock as forks.
+ *
+ * n philosophers sit at a round table with one fork between each two
+ * neighbours; philosopher i needs fork i (left) and fork (i + 1) % n (right) to
+ * eat. If every philosopher picks up the left fork and then reaches for the
+ * right one, they can all end up holding one fork and waiting for the next:
+ * a cycle of waits, a deadlock (unit 07). No thread is needed for that: each
+ * `await` between the two forks lets the others pick theirs.
+ *
+ * The fix here breaks the cycle: forks are numbered, and everyone picks up the
+ * LOWER-numbered of their two forks first. The last philosopher then reaches
+ * for fork 0 first, like their neighbour, and a full circle of waits cannot form.
+ * The kit's AsyncLock serves waiters in FIFO order, so nobody starves.
+ */
+import type { AsyncLock } from 'course-kit';
+
+export interface DinnerOptions {
+  /** Meals each philosopher eats (an integer >= 1). */
+  meals: number;
+  /** Eating: called while philosopher `philosopher` holds both forks; resolves when the meal is over. */
+  eat: (philosopher: number, meal: number) => Promise<void>;
+  /** Awaited between picking up the first fork and the second (default: nothing). */
+  betweenForks?: (philosopher: number) => Promise<void>;
+  /** Stops the dinner: dine() then rejects with `signal.reason`, once every fork is back on the table. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Seats `forks.length` philosophers (at least 2) and runs the dinner until each
+ * has eaten `meals` meals. Resolves with the meals each one ate.
+ */
+export async function dine(forks: readonly AsyncLock[], options: DinnerOptions): Promise<number[]> {
+  const { meals, signal } = options;
+  if (!Array.isArray(forks) || forks.length < 2) throw new RangeError('a dinner needs at least 2 forks (and philosophers)');
+  if (!Number.isInteger(meals) || meals < 1) throw new RangeError(`meals must be an integer >= 1, got ${String(meals)}`);
+  signal?.throwIfAborted();
+  // BEGIN SOLUTION
+  const { eat, betweenForks = async () => {} } = options;
+  const n = forks.length;
+  const eaten = new Array<number>(n).fill(0);
+
+  const philosopher = async (i: number): Promise<void> => {
+    const left = i;
+    const right = (i + 1) % n;
+    const [first, second] = left < right ? [left, right] : [right, left];
+    for (let meal = 1; meal <= meals; meal++) {
+      const releaseFirst = await forks[first].acquire({ signal });
+      try {
+        await betweenForks(i);
+        const releaseSecond = await forks[second].acquire({ signal });
+        try {
+          signal?.throwIfAborted();
+          await eat(i, meal);
+          eaten[i]++;
+        } finally {
+          releaseSecond();
+        }
+      } finally {
+        releaseFirst();
+      }
+    }
+  };
+
+  const outcomes = await Promise.allSettled(Array.from({ length: n }, (_, i) => philosopher(i)));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw signal?.aborted ? signal.reason : failed.reason;
+  return eaten;
+  // END SOLUTION
+}
