@@ -11,6 +11,12 @@ import { timelineChart, traceSpan, type Span } from '../01-threads-vs-async/time
 import { backpressureChart, measureBackpressure } from '../02-event-loop-and-channels/pipeline.js';
 import { measureTransferCosts, transferCostChart } from '../03-processes-queues-pipes/transfer-costs.js';
 import { measureSpeedup, speedupChart } from '../04-pools/speedup.js';
+import { raceLabDistributionChart, runRaceLab } from '../05-races-and-locks/labs/race-lab.js';
+import { compareDiningStrategies, diningChart } from '../07-deadlock-and-starvation/philosophers.js';
+import { monitorChart } from '../09-system-monitor/chart.js';
+import { monitorOptions } from '../09-system-monitor/live.js';
+import { runMonitor } from '../09-system-monitor/monitor.js';
+import type { AnalysedReading } from '../09-system-monitor/view.js';
 
 /** The seed's four I/O-bound jobs, with its timings scaled down twenty times. */
 const IO_JOBS = [
@@ -74,4 +80,24 @@ export async function speedup(): Promise<ChartConfiguration> {
   const workerCounts = [...new Set([1, 2, 3, 4, cores, cores + 1])].filter((n) => n <= Math.min(cores + 1, 12)).sort((a, b) => a - b);
   const jobs = Math.min(24, Math.max(8, 2 * cores));
   return speedupChart(await measureSpeedup({ workerCounts, jobs, jobMs: 20, repeats: 1 }));
+}
+
+/** Unit 05: the race lab, small: the final counts of plain, atomic and locked increments over a few runs. */
+export async function lostUpdates(): Promise<ChartConfiguration> {
+  const result = await runRaceLab({ workers: 4, increments: 200_000, runs: 8, variantBudgetMs: 600, timeout: 20_000 });
+  return raceLabDistributionChart(result);
+}
+
+/** Unit 07: dining philosophers, naive (deadlocks found and broken) vs ordered forks vs a waiter. */
+export async function philosophers(): Promise<ChartConfiguration> {
+  return diningChart(await compareDiningStrategies({ meals: 2 }));
+}
+
+/** Unit 09: the monitor on this machine for 2 s: real CPU, memory and lag, and the labelled simulated sensor. */
+export async function monitorReadings(): Promise<ChartConfiguration> {
+  const readings: AnalysedReading[] = [];
+  await runMonitor(monitorOptions({ count: 10, intervalMs: 200, sensors: ['cpu', 'memory', 'lag', 'simulated'], pool: 'threads' }), {
+    onReading: (reading) => void readings.push(reading),
+  });
+  return monitorChart(readings, { title: 'The system monitor, 2 s of readings (ALERT at >= 70)' });
 }
