@@ -8,6 +8,9 @@
  * actor's name: a penguin's choices then do not depend on how the runtime
  * interleaves the other actors, only on the replies it gets.
  */
+import { mulberry32 } from '../runtime/mulberry32.js';
+
+export { mulberry32 };
 
 /** A source of pseudo-random numbers from one seed. */
 export interface Random {
@@ -19,18 +22,6 @@ export interface Random {
   chance(p: number): boolean;
   /** A number in the range [min, max] (an integer when both ends are integers). */
   inRange(range: readonly [number, number]): number;
-}
-
-/** The mulberry32 generator: a function giving floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A seed for one actor, mixed from the race seed and the actor's name (e.g. "penguin", 3). */

@@ -10,6 +10,7 @@ export interface RawReading {
   sensor: string;
   unit: string;
   simulated: boolean;
+  /** undefined: the machine does not expose this sensor. */
   value: number | undefined;
   takenAt: number;
   /** 1, 2, 3... per sensor. */

@@ -17,6 +17,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
 import { LagMeter } from '../01-threads-vs-async/lag-meter.js';
+import { mulberry32 } from '../runtime/mulberry32.js';
 
 export interface Sensor {
   readonly name: string;
@@ -147,14 +148,7 @@ export function lagSensor(): Sensor {
 
 /** A seeded random walk in 0..100 (mulberry32), so a class sees the same numbers every run. */
 export function simulatedSensor(name = 'simulated', seed = 1): Sensor {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   let value = random() * 100;
   return {
     name,

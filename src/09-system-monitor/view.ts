@@ -7,17 +7,14 @@
  * NO_COLOR is not set (https://no-color.org); `--json` prints one JSON object
  * per line instead, for other programs.
  */
+import type { RawReading } from './analyzer.js';
+
 export type Status = 'NORMAL' | 'ALERT';
 
-export interface AnalysedReading {
-  sensor: string;
-  unit: string;
-  simulated: boolean;
-  /** undefined: the machine does not expose this sensor. */
-  value: number | undefined;
-  takenAt: number;
-  seq: number;
+/** A reading after the analyzer classified it. */
+export interface AnalysedReading extends RawReading {
   threshold: number;
+  /** 'N/A' when the machine does not expose the sensor (value undefined). */
   status: Status | 'N/A';
 }
 
