@@ -19,3 +19,4 @@ export {
 } from './shutdown.js';
 export { whatOutlivesItsParent, type LifetimeResult, type LifetimeRow } from './lifetime-demo.js';
 export { runShutdownDemo, type ShutdownDemoResult } from './shutdown-demo.js';
+export { runThreeDaemons, type ThreeKindsResult } from './three-kinds-demo.js';

@@ -26,7 +26,7 @@ export const slideCharts: Readonly<Record<string, SlideChart>> = Object.freeze({
   'transfer-costs': { unit: '03-processes-queues-pipes', illustrative: false, config: measured.transferCosts },
   speedup: { unit: '04-pools', illustrative: false, config: measured.speedup },
   'lost-updates': { unit: '05-races-and-locks', illustrative: false, config: measured.lostUpdates },
-  'daemon-kinds': { unit: '06-daemons', illustrative: true, config: illustrative.daemonKinds },
+  'daemon-kinds': { unit: '06-daemons', illustrative: false, config: measured.daemonKinds },
   philosophers: { unit: '07-deadlock-and-starvation', illustrative: false, config: measured.philosophers },
   'race-runtimes': { unit: '08-penguin-race', illustrative: true, config: illustrative.raceRuntimes },
   'monitor-readings': { unit: '09-system-monitor', illustrative: false, config: measured.monitorReadings },

@@ -12,6 +12,7 @@ import { backpressureChart, measureBackpressure } from '../02-event-loop-and-cha
 import { measureTransferCosts, transferCostChart } from '../03-processes-queues-pipes/transfer-costs.js';
 import { measureSpeedup, speedupChart } from '../04-pools/speedup.js';
 import { raceLabDistributionChart, runRaceLab } from '../05-races-and-locks/labs/race-lab.js';
+import { runThreeDaemons } from '../06-daemons/three-kinds-demo.js';
 import { compareDiningStrategies, diningChart } from '../07-deadlock-and-starvation/philosophers.js';
 import { monitorChart } from '../09-system-monitor/chart.js';
 import { monitorOptions } from '../09-system-monitor/live.js';
@@ -100,4 +101,10 @@ export async function monitorReadings(): Promise<ChartConfiguration> {
     onReading: (reading) => void readings.push(reading),
   });
   return monitorChart(readings, { title: 'The system monitor, 2 s of readings (ALERT at >= 70)' });
+}
+
+/** Unit 06: the three kinds of daemon around one sensor for 1.2 s, then the flush on shutdown. */
+export async function daemonKinds(): Promise<ChartConfiguration> {
+  const { timeline } = await runThreeDaemons({ durationMs: 1200, saveEveryMs: 250 });
+  return timeline.chart('Three daemons around one sensor, and the flush on shutdown');
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { whatOutlivesItsParent } from '../../src/06-daemons/lifetime-demo.js';
 import { runShutdownDemo } from '../../src/06-daemons/shutdown-demo.js';
+import { runThreeDaemons } from '../../src/06-daemons/three-kinds-demo.js';
 
 describe('unit 06 demos', () => {
   it('what outlives its parent: only the detached child; the non-daemon child kept the parent alive', async () => {
@@ -28,8 +29,20 @@ describe('unit 06 demos', () => {
     assert.match(lines.at(-1)!, /^shutdown \(SIGINT\) clean in \d+ ms$/);
   });
 
+  it('three kinds around one sensor: each ran, every reading produced was saved, all stopped', async () => {
+    const { timeline, daemons, produced, saved } = await runThreeDaemons({ durationMs: 700, saveEveryMs: 150 });
+    const [saver, logger, watcher] = daemons;
+    assert.ok(produced > 0 && saved === produced, `saved ${saved} of ${produced}`);
+    assert.ok(saver.runs >= 3, `saver runs: ${saver.runs}`);
+    assert.ok(logger.runs >= 1, `logger runs: ${logger.runs}`);
+    assert.ok(watcher.runs >= 1, `watcher runs: ${watcher.runs}`);
+    assert.deepEqual(daemons.map((daemon) => daemon.running), [false, false, false]);
+    assert.deepEqual(new Set(timeline.lanes), new Set(['periodic: saver', 'sporadic: logger', 'long-running: watcher']));
+  });
+
   it('names bad parameters', async () => {
     await assert.rejects(whatOutlivesItsParent({ childMs: 0 }), /childMs must be a positive integer, got 0/);
     await assert.rejects(runShutdownDemo({ signal: 'SIGHUP' as 'SIGINT' }), /signal must be "SIGINT" or "SIGTERM"/);
+    await assert.rejects(runThreeDaemons({ durationMs: -1 }), /durationMs must be a positive integer, got -1/);
   });
 });
