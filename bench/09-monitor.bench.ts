@@ -14,40 +14,18 @@
  *    they give over the same intervals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import si from 'systeminformation';
 import { compiledEntry } from '../src/paths.js';
+import { processTree } from '../src/runtime/process-tree.js';
+import { busyPercent, cpuTimes } from '../src/09-system-monitor/sensors.js';
 import { printTable, type BenchRow } from './report.js';
 
 const WINDOW_S = 10;
 const STARTUP_S = 2;
-const TICKS_PER_S = 100; // USER_HZ on Linux
 
-/** utime + stime of a process and all its live descendants, in seconds. */
+/** CPU time of a process and all its live descendants, in seconds. */
 function treeCpuSeconds(root: number): number {
-  const children = new Map<number, number[]>();
-  const ticks = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /, '').split(' ');
-      const ppid = Number(fields[1]);
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-    } catch {
-      // ended while we looked
-    }
-  }
-  let total = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    total += ticks.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total / TICKS_PER_S;
+  return processTree(root).reduce((sum, info) => sum + info.cpuSeconds, 0);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81,17 +59,6 @@ async function monitorCost(): Promise<{ monitorShare: number; idleShare: number;
   }
 }
 
-/** Busy % of all cores between two os.cpus() snapshots (the monitor's cpu sensor). */
-function cpuTimes(): { busy: number; total: number } {
-  return cpus().reduce(
-    (sum, core) => {
-      const { user, nice, sys, irq, idle } = core.times;
-      return { busy: sum.busy + user + nice + sys + irq, total: sum.total + user + nice + sys + irq + idle };
-    },
-    { busy: 0, total: 0 },
-  );
-}
-
 async function compareCpuReaders(): Promise<{ osMicros: number; siMicros: number; meanDifference: number }> {
   const CALLS = 2000;
   let start = performance.now();
@@ -102,12 +69,12 @@ async function compareCpuReaders(): Promise<{ osMicros: number; siMicros: number
   const siMicros = ((performance.now() - start) * 1000) / (CALLS / 10);
   // Same intervals, both readers: how far apart are their values?
   const differences: number[] = [];
-  let before = cpuTimes();
+  let before = cpuTimes()!;
   await si.currentLoad();
   for (let i = 0; i < 5; i++) {
     await sleep(500);
-    const now = cpuTimes();
-    const ours = ((now.busy - before.busy) / (now.total - before.total)) * 100;
+    const now = cpuTimes()!;
+    const ours = busyPercent(before, now)!;
     const theirs = (await si.currentLoad()).currentLoad;
     differences.push(Math.abs(ours - theirs));
     before = now;

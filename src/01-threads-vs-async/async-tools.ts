@@ -12,7 +12,7 @@
  * Every wait can be cancelled with an AbortSignal and leaves no timer behind.
  */
 import pLimit from 'p-limit';
-import { checkPositiveInteger, checkSignal, checkTimeout, checkWaitTimeout, describeValue } from '../runtime/validate.js';
+import { checkFunction, checkPositiveInteger, checkSignal, checkTimeout, checkWaitTimeout, describeValue } from '../runtime/validate.js';
 
 export interface SleepOptions {
   signal?: AbortSignal;
@@ -139,7 +139,7 @@ export async function mapLimit<T, R>(
   options: MapLimitOptions = {},
 ): Promise<R[]> {
   checkPositiveInteger(limit, 'limit', true);
-  if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${describeValue(fn)}`);
+  checkFunction(fn, 'fn');
   const signal = checkSignal(options.signal, 'signal');
   signal?.throwIfAborted();
   // rejectOnClear: calls dropped after a failure reject too, so nothing is left pending.

@@ -19,7 +19,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Thread } from './thread.js';
-import { Timeline, now, type Span } from './timeline.js';
+import { Timeline, currentLane, now, type Span } from './timeline.js';
 import { compiledEntry } from '../paths.js';
 import { checkPositiveInteger } from '../runtime/validate.js';
 
@@ -79,8 +79,7 @@ export async function runIoJob(job: IoJobName, settings: IoJobSettings, lane?: s
       break;
     }
   }
-  const { threadId, isMainThread } = await import('node:worker_threads');
-  return { lane: lane ?? (isMainThread ? 'main' : `thread ${threadId}`), label: job, start, end: now(), group: job };
+  return { lane: lane ?? currentLane(), label: job, start, end: now(), group: job };
 }
 
 /** A local server: /api answers JSON after ?ms, /download streams 64 KB pieces over ?ms. */

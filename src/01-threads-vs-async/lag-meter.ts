@@ -60,6 +60,16 @@ export class LagMeter {
     return this;
   }
 
+  /**
+   * Resolves once the meter has taken its first sample. Node's histogram
+   * records from its timer's second tick on (the first only sets the reference
+   * time), so a block that starts before then would go unseen.
+   */
+  async sampling(): Promise<void> {
+    if (!this.running) throw new Error('LagMeter.sampling(): the meter is not running');
+    while (this.#histogram!.count === 0) await new Promise((resolve) => setTimeout(resolve, this.#resolution));
+  }
+
   /** The figures so far (the meter keeps running). */
   read(): LagStats {
     const h = this.#histogram;
@@ -103,14 +113,11 @@ export async function measureLag<T>(
   options: LagMeterOptions = {},
 ): Promise<{ result: T; lag: LagStats }> {
   const meter = new LagMeter(options).start();
-  // Node's histogram records from its timer's second tick on (the first only
-  // sets the reference time): let two ticks pass, or a block right at the start goes unseen.
-  const resolution = options.resolutionMs ?? 10;
-  while (meter.read().samples === 0) await new Promise((resolve) => setTimeout(resolve, resolution));
   try {
+    await meter.sampling();
     const result = await work();
     // One more turn so a block at the very end is sampled.
-    await new Promise((resolve) => setTimeout(resolve, resolution));
+    await new Promise((resolve) => setTimeout(resolve, options.resolutionMs ?? 10));
     return { result, lag: meter.stop() };
   } finally {
     if (meter.running) meter.stop();

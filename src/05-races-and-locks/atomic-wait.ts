@@ -80,7 +80,7 @@ type WaitAsync = (
   timeout?: number,
 ) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+export const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** Runs `steps` with `Atomics.waitAsync`: sleeps without blocking the event loop. */
 export async function runAsync<R>(steps: Waiting<R>): Promise<R> {

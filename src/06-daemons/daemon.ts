@@ -10,7 +10,7 @@
  * daemon is doing (a write, a request) still keeps the program alive until it
  * finishes, as it should.
  */
-import { describeValue } from '../runtime/validate.js';
+import { checkFunction, checkOptions, checkSignal, describeValue } from '../runtime/validate.js';
 
 export type DaemonKind = 'periodic' | 'sporadic' | 'long-running';
 
@@ -56,24 +56,16 @@ export class DaemonState implements Daemon {
   readonly #onError: DaemonOptions['onError'];
   readonly #detachSignal: () => void;
 
-  constructor(kind: DaemonKind, options: DaemonOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-    }
+  constructor(kind: DaemonKind, given: DaemonOptions | undefined) {
+    const options = checkOptions(given, 'options');
     if (options.name !== undefined && typeof options.name !== 'string') {
       throw new TypeError(`name must be a string, got ${describeValue(options.name)}`);
     }
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new TypeError(`signal must be an AbortSignal, got ${describeValue(options.signal)}`);
-    }
-    if (options.onError !== undefined && typeof options.onError !== 'function') {
-      throw new TypeError(`onError must be a function, got ${describeValue(options.onError)}`);
-    }
+    const outer = checkSignal(options.signal, 'signal');
+    this.#onError = checkFunction(options.onError, 'onError', true);
     this.kind = kind;
     this.name = options.name ?? kind;
-    this.#onError = options.onError;
     this.done = new Promise((resolve) => (this.#finish = resolve));
-    const outer = options.signal;
     const onAbort = () => this.controller.abort(outer?.reason);
     outer?.addEventListener('abort', onAbort, { once: true });
     this.#detachSignal = () => outer?.removeEventListener('abort', onAbort);
@@ -113,6 +105,16 @@ export class DaemonState implements Daemon {
     if (!this.controller.signal.aborted) this.controller.abort(new Error(`${this.name} finished`));
     this.#finish();
   }
+}
+
+/**
+ * Keeps the program alive until the returned function is called: a ref'ed
+ * timer that does nothing. Daemons use it for `keepAlive`; a program whose
+ * main work is waiting on daemons (the monitor) holds itself open with it.
+ */
+export function holdProgramOpen(): () => void {
+  const timer = setInterval(() => {}, 2 ** 30);
+  return () => clearInterval(timer);
 }
 
 /** An abort of the daemon's own signal is how a wait ends on stop(), not an error. */

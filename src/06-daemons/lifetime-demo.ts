@@ -7,8 +7,8 @@
  * the helpers it started are still alive. Survivors are killed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { compiledEntry } from '../paths.js';
+import { isRunning } from '../runtime/process-tree.js';
 import { checkPositiveInteger } from '../runtime/validate.js';
 
 export interface LifetimeRow {
@@ -34,21 +34,6 @@ const PYTHON: Record<string, string> = {
   'non-daemon Process': 'Process()',
   'detached child_process.spawn': 'subprocess.Popen(start_new_session=True)',
 };
-
-/** Running, not a zombie (an ended child nobody has reaped yet still answers kill(pid, 0)). */
-function isAlive(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /, '')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    try {
-      process.kill(pid, 0); // no /proc (macOS): the best we can do
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
 
 export async function whatOutlivesItsParent(options: { childMs?: number; graceMs?: number } = {}): Promise<LifetimeResult> {
   const childMs = checkPositiveInteger(options.childMs ?? 600, 'childMs');
@@ -78,7 +63,7 @@ export async function whatOutlivesItsParent(options: { childMs?: number; graceMs
   }
   const parentLifetimeMs = performance.now() - started;
   await new Promise((resolve) => setTimeout(resolve, graceMs));
-  const rows = reported.map(({ what, pid }) => ({ what, python: PYTHON[what] ?? '', pid, aliveAfterParent: isAlive(pid) }));
+  const rows = reported.map(({ what, pid }) => ({ what, python: PYTHON[what] ?? '', pid, aliveAfterParent: isRunning(pid) }));
   // Clean up what survived (that is the point of the demo, but not of the course).
   for (const row of rows) if (row.aliveAfterParent && row.pid !== parent.pid) process.kill(row.pid, 'SIGKILL');
   return { rows, parentLifetimeMs, mainDoneMs };

@@ -8,20 +8,20 @@
  * folder (fs.watch) until stopped.
  */
 import { watch } from 'node:fs/promises';
-import { describeValue } from '../runtime/validate.js';
-import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
+import { checkFunction, describeValue } from '../runtime/validate.js';
+import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export function longRunning(task: (signal: AbortSignal, beat: () => void) => Promise<unknown>, options: DaemonOptions = {}): Daemon {
-  if (typeof task !== 'function') throw new TypeError(`task must be a function, got ${describeValue(task)}`);
+  checkFunction(task, 'task');
   const state = new DaemonState('long-running', options);
-  const keeper = options.keepAlive ? setInterval(() => {}, 2 ** 30) : undefined;
+  const release = options.keepAlive ? holdProgramOpen() : undefined;
   void (async () => {
     try {
       await task(state.signal, () => void (state.runs += 1));
     } catch (error) {
       if (!isStop(error, state.signal)) state.failed(error);
     } finally {
-      clearInterval(keeper);
+      release?.();
       state.finished();
     }
   })();
@@ -37,7 +37,7 @@ export interface PathChange {
 /** Watches a file or folder and calls `onChange` for every change, until stopped. */
 export function watchPath(path: string, onChange: (change: PathChange) => unknown, options: DaemonOptions = {}): Daemon {
   if (typeof path !== 'string' || path === '') throw new TypeError(`path must be a non-empty string, got ${describeValue(path)}`);
-  if (typeof onChange !== 'function') throw new TypeError(`onChange must be a function, got ${describeValue(onChange)}`);
+  checkFunction(onChange, 'onChange');
   return longRunning(
     async (signal, beat) => {
       for await (const { eventType, filename } of watch(path, { signal, persistent: options.keepAlive ?? false })) {

@@ -10,7 +10,7 @@
  *   await saver.stop(); // waits for a save in progress
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkTimeout } from '../runtime/validate.js';
+import { checkFunction, checkTimeout } from '../runtime/validate.js';
 import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export interface PeriodicOptions extends DaemonOptions {
@@ -26,7 +26,7 @@ export interface PeriodicDaemon extends Daemon {
 }
 
 export function periodic(work: (signal: AbortSignal) => unknown, options: PeriodicOptions): PeriodicDaemon {
-  if (typeof work !== 'function') throw new TypeError(`work must be a function, got ${typeof work}`);
+  checkFunction(work, 'work');
   const intervalMs = checkTimeout(options?.intervalMs, 'intervalMs');
   if (intervalMs === undefined) throw new RangeError('intervalMs must be a number of milliseconds > 0, got undefined');
   const state = new DaemonState('periodic', options);
@@ -39,16 +39,19 @@ export function periodic(work: (signal: AbortSignal) => unknown, options: Period
     let tick = options.immediate ? 0 : 1;
     try {
       while (!signal.aborted) {
-        const wait = startedAt + tick * intervalMs - performance.now();
-        if (wait > 0) await delay(wait, undefined, { signal, ref: options.keepAlive ?? false });
+        // A timer may fire a fraction of a ms early by this clock: wait until the tick is really due.
+        const due = startedAt + tick * intervalMs;
+        for (let wait = due - performance.now(); wait > 0; wait = due - performance.now()) {
+          await delay(wait, undefined, { signal, ref: options.keepAlive ?? false });
+        }
         try {
           await work(signal);
           state.runs += 1;
         } catch (error) {
           if (isStop(error, signal) || !state.failed(error)) break;
         }
-        // Timers may fire a fraction of a ms early by this clock: never run the same tick twice.
-        const next = Math.max(tick + 1, Math.floor((performance.now() - startedAt) / intervalMs) + 1);
+        // The next tick not yet begun (at least tick + 1: this one was due before the work ran).
+        const next = Math.floor((performance.now() - startedAt) / intervalMs) + 1;
         skipped += Math.max(0, next - tick - 1);
         tick = next;
       }

@@ -11,7 +11,7 @@
  * - in a notebook the process is the kernel: do not listen for signals there,
  *   call `shutdown()` instead.
  */
-import { checkTimeout, describeValue } from '../runtime/validate.js';
+import { checkFunction, checkTimeout, describeValue } from '../runtime/validate.js';
 
 export type ShutdownHandler = (reason: string) => unknown;
 
@@ -62,7 +62,7 @@ export class ShutdownCoordinator {
   /** Adds a handler; handlers run in the order they were registered. */
   register(name: string, handler: ShutdownHandler): this {
     if (typeof name !== 'string' || name === '') throw new TypeError(`name must be a non-empty string, got ${describeValue(name)}`);
-    if (typeof handler !== 'function') throw new TypeError(`handler must be a function, got ${describeValue(handler)}`);
+    checkFunction(handler, 'handler');
     if (this.#running) throw new Error(`register("${name}"): shutdown has already begun`);
     this.#handlers.push({ name, handler });
     return this;

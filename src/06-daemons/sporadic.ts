@@ -10,8 +10,8 @@
  */
 import type { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkPositiveInteger, checkTimeout, describeValue } from '../runtime/validate.js';
-import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
+import { checkFunction, checkPositiveInteger, checkTimeout, describeValue } from '../runtime/validate.js';
+import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export type Trigger =
   | { on: [EventEmitter | EventTarget, string]; when?: never }
@@ -27,7 +27,7 @@ export interface SporadicDaemon extends Daemon {
 }
 
 export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) => unknown, options: SporadicOptions): SporadicDaemon {
-  if (typeof work !== 'function') throw new TypeError(`work must be a function, got ${describeValue(work)}`);
+  checkFunction(work, 'work');
   const maxPending = checkPositiveInteger(options?.maxPending ?? 1000, 'maxPending', true);
   const hasEvent = Array.isArray(options?.on);
   const hasCondition = typeof options?.when === 'function';
@@ -92,7 +92,7 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
   }
 
   // An event listener alone keeps nothing alive; a ref'ed timer does when keepAlive is set.
-  const keeper = options.keepAlive ? setInterval(() => {}, 2 ** 30) : undefined;
+  const release = options.keepAlive ? holdProgramOpen() : undefined;
 
   void (async () => {
     const { signal } = state;
@@ -120,7 +120,7 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
       }
     } finally {
       detach();
-      clearInterval(keeper);
+      release?.();
       state.finished();
     }
   })();

@@ -104,14 +104,13 @@ function starve(scenario: StarvationScenario, busyMs: number, start: number): Pr
   }
 }
 
-/** Lag meter sampling interval (ms). Its figures include this interval: an idle loop shows about 5. */
+/** Lag meter sampling interval (ms); its figures are the delay beyond it (about 0 for an idle loop). */
 const LAG_RESOLUTION_MS = 5;
 
 async function runScenario(scenario: StarvationScenario, busyMs: number, timerMs: number): Promise<StarvationRow> {
   const meter = new LagMeter({ resolutionMs: LAG_RESOLUTION_MS }).start();
   try {
-    // The histogram's first tick only sets its starting point: a block before it would go unseen.
-    await delay(3 * LAG_RESOLUTION_MS);
+    await meter.sampling();
     const start = performance.now();
     const timer = new Promise<number>((resolve) => setTimeout(() => resolve(performance.now() - start), timerMs));
     const io = new Promise<number>((resolve) => stat(process.cwd(), () => resolve(performance.now() - start)));

@@ -2,17 +2,11 @@
  * Resident memory of child processes, read from /proc (Linux). Elsewhere it
  * reads as 0: the figure is for comparing runtimes, not for accounting.
  */
-import { readFileSync } from 'node:fs';
+import { processInfo } from '../runtime/process-tree.js';
 
 /** Resident set size of process `pid` in bytes (0 when unknown or gone). */
 export function residentBytes(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
-    return kb * 1024;
-  } catch {
-    return 0;
-  }
+  return processInfo(pid)?.rssBytes ?? 0;
 }
 
 /** Sum of the resident memory of `pids`, in bytes. */

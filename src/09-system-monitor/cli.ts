@@ -20,7 +20,7 @@
  * With --json, stdout carries only JSON lines (one per reading, then one
  * summary); the messages go to stderr.
  */
-import { ShutdownCoordinator } from '../06-daemons/shutdown.js';
+import { ShutdownCoordinator, type ShutdownReport } from '../06-daemons/shutdown.js';
 import { SystemMonitor, type MonitorResult } from './monitor.js';
 import { MonitorOptionError, parseMonitorArguments, type MonitorOptions } from './options.js';
 import { formatSummary } from './summary.js';
@@ -73,11 +73,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       else say(`\n${formatSummary(result.summary)}\n`);
       say('System stopped cleanly');
     });
-  const unlisten = coordinator.listen({
-    onDone(report) {
-      for (const step of report.steps) if (!step.ok) console.error(`monitor: shutdown step "${step.name}" failed: ${step.error}`);
-    },
-  });
+  const unlisten = coordinator.listen({ onDone: reportFailedSteps });
 
   const finished = await running;
   if (coordinator.shuttingDown) return; // a signal came first: the coordinator ends the program
@@ -86,10 +82,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   else if (finished.reason === 'duration') say(`\n\nThe ${options.durationMs! / 1000} s are over`);
   say('Stopping the system...');
   const report = await coordinator.shutdown(finished.reason);
-  if (!report.clean) {
-    for (const step of report.steps) if (!step.ok) console.error(`monitor: shutdown step "${step.name}" failed: ${step.error}`);
-    process.exitCode = 1;
-  }
+  reportFailedSteps(report);
+  if (!report.clean) process.exitCode = 1;
+}
+
+function reportFailedSteps(report: ShutdownReport): void {
+  for (const step of report.steps) if (!step.ok) console.error(`monitor: shutdown step "${step.name}" failed: ${step.error}`);
 }
 
 await main(process.argv.slice(2));

@@ -16,7 +16,8 @@
  */
 import { Queue } from '../03-processes-queues-pipes/queue.js';
 import { Pool } from '../04-pools/pool.js';
-import { periodic, type Daemon } from '../06-daemons/index.js';
+import { holdProgramOpen, type Daemon } from '../06-daemons/daemon.js';
+import { periodic } from '../06-daemons/periodic.js';
 import { analyzeReading, type RawReading } from './analyzer.js';
 import { thresholdFor, type MonitorOptions } from './options.js';
 import { createSensors, type Sensor } from './sensors.js';
@@ -71,7 +72,7 @@ export class SystemMonitor {
     }
     // The sensors are daemons (they keep nothing alive); the monitor's run is
     // the program's main work, as the seed's `while` loop is: it keeps it alive.
-    const keepAlive = setInterval(() => {}, 2 ** 30);
+    const releaseProgram = holdProgramOpen();
     const finished = this.#sensors.map((sensor) => this.#startSensor(sensor));
     // When every sensor has taken its count, stop as if asked.
     void Promise.all(finished).then(() => this.stop('count'));
@@ -80,7 +81,7 @@ export class SystemMonitor {
       await this.#stopping;
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      clearInterval(keepAlive);
+      releaseProgram();
       clearTimeout(this.#durationTimer);
       // Also when the consumer failed: no sensor may go on taking readings.
       await this.stop();

@@ -33,7 +33,8 @@ export interface Sensor {
 export const SENSOR_NAMES = ['cpu', 'cores', 'memory', 'temperature', 'load', 'lag', 'simulated'] as const;
 export type SensorName = (typeof SENSOR_NAMES)[number];
 
-interface CpuTimes {
+/** Busy and total CPU time (ms) from `os.cpus()`, summed over the cores or for one core. */
+export interface CpuTimes {
   busy: number;
   total: number;
 }
@@ -44,8 +45,16 @@ function timesOf(core: ReturnType<typeof cpus>[number]): CpuTimes {
   return { busy, total: busy + idle };
 }
 
-/** Busy share between two snapshots, in %. */
-function busyPercent(before: CpuTimes, after: CpuTimes): number | undefined {
+/** A snapshot of the CPU times of every core together (core undefined) or of one core. */
+export function cpuTimes(core?: number): CpuTimes | undefined {
+  const all = cpus().map(timesOf);
+  if (core !== undefined) return all[core];
+  if (all.length === 0) return undefined;
+  return all.reduce((sum, times) => ({ busy: sum.busy + times.busy, total: sum.total + times.total }), { busy: 0, total: 0 });
+}
+
+/** Busy share between two snapshots, in % (undefined when no time passed between them). */
+export function busyPercent(before: CpuTimes, after: CpuTimes): number | undefined {
   const total = after.total - before.total;
   if (total <= 0) return undefined;
   return Math.min(100, Math.max(0, ((after.busy - before.busy) / total) * 100));
@@ -53,12 +62,7 @@ function busyPercent(before: CpuTimes, after: CpuTimes): number | undefined {
 
 /** Overall CPU use (core = undefined) or one core's. */
 export function cpuSensor(core?: number): Sensor {
-  const snapshot = (): CpuTimes | undefined => {
-    const all = cpus().map(timesOf);
-    if (core !== undefined) return all[core];
-    if (all.length === 0) return undefined;
-    return all.reduce((sum, times) => ({ busy: sum.busy + times.busy, total: sum.total + times.total }), { busy: 0, total: 0 });
-  };
+  const snapshot = () => cpuTimes(core);
   let previous = snapshot();
   return {
     name: core === undefined ? 'cpu' : `cpu${core}`,
@@ -135,8 +139,8 @@ export function lagSensor(): Sensor {
     unit: 'ms',
     simulated: false,
     async read() {
-      // Read right after the sensor was made: let the meter take its first samples.
-      if (meter.read().samples === 0) await sleep(30);
+      // Read right after the sensor was made (or a previous read): let the meter take a sample.
+      await meter.sampling();
       const { p99, samples } = meter.take();
       return samples > 0 ? p99 : undefined;
     },

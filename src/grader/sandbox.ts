@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { compiledEntry, distRoot, kitRoot } from '../paths.js';
-import { killMarked, killSandbox, processTree } from './process-tree.js';
+import { killMarked, killSandbox, processTree } from '../runtime/process-tree.js';
 import type { RunnerEvent } from './protocol.js';
 
 export interface SandboxLimits {

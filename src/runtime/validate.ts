@@ -50,6 +50,14 @@ export function checkSignal(value: unknown, name: string): AbortSignal | undefin
   throw new TypeError(`${name} must be an AbortSignal, got ${describeValue(value)}`);
 }
 
+/** A function, or undefined when `optional`. */
+export function checkFunction<F extends (...args: never[]) => unknown>(value: unknown, name: string): F;
+export function checkFunction<F extends (...args: never[]) => unknown>(value: unknown, name: string, optional: true): F | undefined;
+export function checkFunction(value: unknown, name: string, optional = false): unknown {
+  if (typeof value === 'function' || (optional && value === undefined)) return value;
+  throw new TypeError(`${name} must be a function, got ${describeValue(value)}`);
+}
+
 export function checkIterable(value: unknown, name: string): Iterable<unknown> {
   if (value !== null && typeof (value as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] === 'function') {
     return value as Iterable<unknown>;

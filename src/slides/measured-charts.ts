@@ -7,7 +7,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Thread } from '../01-threads-vs-async/thread.js';
-import { timelineChart, traceSpan, type Span } from '../01-threads-vs-async/timeline.js';
+import { now, timelineChart, traceSpan, type Span } from '../01-threads-vs-async/timeline.js';
 import { backpressureChart, measureBackpressure } from '../02-event-loop-and-channels/pipeline.js';
 import { measureTransferCosts, transferCostChart } from '../03-processes-queues-pipes/transfer-costs.js';
 import { measureSpeedup, speedupChart } from '../04-pools/speedup.js';
@@ -56,7 +56,7 @@ export async function ioJobsTimeline(): Promise<ChartConfiguration> {
   ];
   const spans: Span[] = [];
   for (const [lane, run] of runs) {
-    const origin = performance.timeOrigin + performance.now();
+    const origin = now();
     spans.push(...fromZero(await run(), origin).map((span) => ({ ...span, lane })));
   }
   const chart = timelineChart(spans, 'Four I/O-bound jobs: one after another, on the event loop, on workers');

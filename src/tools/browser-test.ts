@@ -15,6 +15,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { processTree } from '../runtime/process-tree.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
@@ -303,31 +304,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Every process below `pid` (children, grandchildren...), from /proc. */
-function descendantsOf(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    const child = Number(entry);
-    if (!Number.isInteger(child)) continue;
-    try {
-      const stat = readFileSync(`/proc/${child}/stat`, 'latin1');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), child]);
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  const found: number[] = [];
-  const visit = (parent: number): void => {
-    for (const child of children.get(parent) ?? []) {
-      found.push(child);
-      visit(child);
-    }
-  };
-  visit(pid);
-  return found;
-}
-
 /** A hash of each file's bytes, to check afterwards that nothing was saved. */
 function fingerprints(files: string[]): Map<string, string> {
   return new Map(files.map((file) => [file, createHash('sha256').update(readFileSync(file)).digest('hex')]));
@@ -361,7 +337,9 @@ export async function runBrowserTest(options: BrowserTestOptions = {}): Promise<
     (stopping ??= (async () => {
       await browser?.close().catch(() => undefined);
       if (server) {
-        const leftovers = server.process.pid ? descendantsOf(server.process.pid) : [];
+        const root = server.process.pid;
+        // Found before the server stops: once it ends, its kernels are re-parented and lost from the tree.
+        const leftovers = root ? processTree(root).map((info) => info.pid).filter((pid) => pid !== root) : [];
         await server.stop();
         for (const pid of leftovers) {
           try {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EndedEarlyError, JoinTimeoutError, Process } from '../../src/03-processes-queues-pipes/process.js';
 import { distRoot } from '../../src/paths.js';
+import { isRunning } from '../../src/runtime/process-tree.js';
 
 /** What captureStdout has captured so far. */
 let printed = '';
@@ -24,15 +25,6 @@ async function captureStdout(body: () => Promise<void>): Promise<string[]> {
     process.stdout.write = original;
   }
   return printed.split('\n').filter((line) => line !== '');
-}
-
-/** True while `pid` is a live process (a zombie waiting to be reaped counts as gone). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\S+ Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /, 'x '));
-  } catch {
-    return false;
-  }
 }
 
 async function waitUntilGone(pid: number, limitMs: number): Promise<boolean> {

@@ -14,41 +14,22 @@
  * every test after it.)
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Mocha from 'mocha';
 import { createCanvas } from '../../src/notebook/canvas.js';
+import { processesWithMarker } from '../../src/runtime/process-tree.js';
 
 const MARKER = 'COURSE_KIT_TEST_RUN';
 const SETTLE_MS = 3000;
 
 process.env[MARKER] = process.env[MARKER] || randomUUID();
-const marker = `${MARKER}=${process.env[MARKER]}`;
 /** Helpers started before the first test (e.g. a loader's service process) are not leaks. */
 const preexisting = new Set<number>();
 
-/** Processes (other than this one) that inherited this run's marker. */
+/** Processes (other than this one, and other than helpers started before the tests) that inherited this run's marker. */
 export function markedProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (environ.split('\0').includes(marker) && !isZombie(pid) && !preexisting.has(pid)) pids.push(pid);
-    } catch {
-      // The process ended while we looked, or is not ours to read.
-    }
-  }
-  return pids;
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\)/, ' '));
-  } catch {
-    return true;
-  }
+  return processesWithMarker(MARKER, process.env[MARKER]!).filter((pid) => !preexisting.has(pid));
 }
 
 function threadCount(): number {

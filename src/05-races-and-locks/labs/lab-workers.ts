@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { compiledEntry } from '../../paths.js';
+import { waitAsync } from '../atomic-wait.js';
 
 /** A lab did not finish within its time bound (its workers were ended). */
 export class LabTimeoutError extends Error {
@@ -21,16 +22,6 @@ export class LabTimeoutError extends Error {
 export class LabWorkerError extends Error {
   override readonly name = 'LabWorkerError';
 }
-
-/** `Atomics.waitAsync` is in Node 20 but not in TypeScript's ES2022 library: typed here. */
-type WaitAsync = (
-  cells: Int32Array,
-  index: number,
-  expected: number,
-  timeout?: number,
-) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
-
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** Longest single sleep while waiting: a missed notify costs at most this much. */
 const POLL_MS = 50;

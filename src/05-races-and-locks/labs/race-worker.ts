@@ -15,6 +15,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { Lock } from '../shared-lock.js';
+import { now } from '../../01-threads-vs-async/timeline.js';
 import { signalChange } from './lab-workers.js';
 import { ARRIVED, DONE, INCREMENTS, RACE_LAB_VARIANTS, READY, ROUND, VARIANT, WAKE, type RaceWorkerData } from './race-protocol.js';
 
@@ -82,11 +83,11 @@ for (let round = nextRound(0); round > 0; round = nextRound(round)) {
   const variant = RACE_LAB_VARIANTS[Atomics.load(control, VARIANT)];
   const count = Atomics.load(control, INCREMENTS);
   startTogether(round);
-  spans[2 * data.index] = performance.timeOrigin + performance.now();
+  spans[2 * data.index] = now();
   if (variant === 'plain') plainIncrements(counter, count);
   else if (variant === 'atomic') atomicIncrements(counter, count);
   else lockedIncrements(counter, count, lock);
-  spans[2 * data.index + 1] = performance.timeOrigin + performance.now();
+  spans[2 * data.index + 1] = now();
   Atomics.add(control, DONE, 1);
   signalChange(control, WAKE);
 }

@@ -1,10 +1,14 @@
 /**
- * Finding and ending every process a sandbox started, from /proc (Linux).
+ * Processes as /proc (Linux) shows them: a process and its descendants, their
+ * threads, memory and CPU time, whether one is still running (a zombie is not),
+ * and ending a whole tree.
  *
- * A sandbox's processes are found two ways, because each can be escaped alone:
- * its process group (a child started with `detached: true` leaves it) and an
- * environment marker every descendant inherits (a child started with a fresh
- * `env` drops it). Whatever carries either is ended.
+ * Used by the grader (a sandbox's processes are found two ways, because each
+ * can be escaped alone: its process group, which a child started with
+ * `detached: true` leaves, and an environment marker every descendant
+ * inherits, which a child started with a fresh `env` drops; whatever carries
+ * either is ended), by the test harness (leftover processes), by the lifetime
+ * demo of unit 06 and by the monitor's benchmark (CPU time of a tree).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -15,11 +19,16 @@ export interface ProcessInfo {
   threads: number;
   /** Resident memory in bytes. */
   rssBytes: number;
+  /** CPU time used so far (user + system), in seconds. */
+  cpuSeconds: number;
 }
 
 const PAGE_BYTES = 4096;
+/** /proc counts CPU time in clock ticks of 1/100 s (USER_HZ) on Linux. */
+const TICKS_PER_SECOND = 100;
 
-function readStat(pid: number): ProcessInfo | undefined {
+/** A live process's figures, or undefined when it has ended (or is a zombie, which holds no resources). */
+export function processInfo(pid: number): ProcessInfo | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) is in parentheses and may hold spaces: parse after the last ')'.
@@ -31,10 +40,16 @@ function readStat(pid: number): ProcessInfo | undefined {
       groupId: Number(fields[2]),
       threads: Number(fields[17]),
       rssBytes: Number(fields[21]) * PAGE_BYTES,
+      cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
     };
   } catch {
     return undefined; // ended while we looked
   }
+}
+
+/** Running, not ended and not a zombie (an ended child nobody reaped still answers `kill(pid, 0)`). */
+export function isRunning(pid: number): boolean {
+  return processInfo(pid) !== undefined;
 }
 
 function allPids(): number[] {
@@ -49,7 +64,7 @@ function allPids(): number[] {
 /** Every live process of group `groupId`, and every descendant of `rootPid`. */
 export function processTree(rootPid: number, groupId = rootPid): ProcessInfo[] {
   const infos = allPids()
-    .map(readStat)
+    .map(processInfo)
     .filter((info): info is ProcessInfo => info !== undefined);
   const byParent = new Map<number, ProcessInfo[]>();
   for (const info of infos) {
@@ -76,7 +91,7 @@ export function processesWithMarker(name: string, value: string): number[] {
     if (pid === process.pid) continue;
     try {
       const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (environ.split('\0').includes(marker) && readStat(pid) !== undefined) pids.push(pid);
+      if (environ.split('\0').includes(marker) && processInfo(pid) !== undefined) pids.push(pid);
     } catch {
       // Ended, or not ours.
     }
