@@ -80,29 +80,34 @@ export class ShutdownCoordinator {
 
   async #run(reason: string): Promise<ShutdownReport> {
     const started = performance.now();
-    const deadline = started + this.#deadlineMs;
+    // One timer for the whole shutdown: once it fires, the deadline has passed
+    // for every handler still to come, whatever the clocks' rounding says.
+    let expired = false;
+    let timer: NodeJS.Timeout | undefined;
+    const deadlinePassed = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        expired = true;
+        reject(new Error(`timed out after ${Math.round(this.#deadlineMs)} ms`));
+      }, this.#deadlineMs);
+    });
+    deadlinePassed.catch(() => {});
     const steps: ShutdownStep[] = [];
-    for (const { name, handler } of this.#handlers) {
-      const stepStart = performance.now();
-      const left = deadline - stepStart;
-      if (left < 1) {
-        steps.push({ name, ok: false, error: 'timed out (no time left)', ms: 0 });
-        continue;
+    try {
+      for (const { name, handler } of this.#handlers) {
+        const stepStart = performance.now();
+        if (expired) {
+          steps.push({ name, ok: false, error: 'timed out (no time left)', ms: 0 });
+          continue;
+        }
+        try {
+          await Promise.race([Promise.resolve().then(() => handler(reason)), deadlinePassed]);
+          steps.push({ name, ok: true, ms: performance.now() - stepStart });
+        } catch (error) {
+          steps.push({ name, ok: false, error: error instanceof Error ? error.message : String(error), ms: performance.now() - stepStart });
+        }
       }
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          Promise.resolve().then(() => handler(reason)),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`timed out after ${Math.round(left)} ms`)), left);
-          }),
-        ]);
-        steps.push({ name, ok: true, ms: performance.now() - stepStart });
-      } catch (error) {
-        steps.push({ name, ok: false, error: error instanceof Error ? error.message : String(error), ms: performance.now() - stepStart });
-      } finally {
-        clearTimeout(timer);
-      }
+    } finally {
+      clearTimeout(timer);
     }
     return { reason, steps, clean: steps.every((s) => s.ok), ms: performance.now() - started };
   }
