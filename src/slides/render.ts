@@ -64,7 +64,7 @@ function markdownFor(options: RenderOptions): Marked {
         if (only?.type !== 'image') return false;
         const chart = chartFor((only as Tokens.Image).href);
         const caption = chart ? `<figcaption>${escapeHtml(chart.caption)}</figcaption>` : '';
-        return `<figure${chart?.illustrative ? ' class="illustrative"' : ''}>${image(only as Tokens.Image)}${caption}</figure>\n`;
+        return `<figure>${image(only as Tokens.Image)}${caption}</figure>\n`;
       },
     },
   });

@@ -33,7 +33,6 @@ html, body { margin: 0; background: #e9ebf0; color: var(--ink); font: 16px/1.45 
 .slide figure { margin: 0.2em 0 0; flex: 1; min-height: 0; display: flex; flex-direction: column; align-items: center; }
 .slide figure img { flex: 1; min-height: 0; max-width: 100%; object-fit: contain; }
 .slide figcaption { font-size: 0.6em; color: var(--muted); margin-top: 0.2em; }
-.slide figure.illustrative figcaption { color: var(--accent); }
 .slide.title-slide { justify-content: center; }
 .slide.title-slide h1 { font-size: 2.6em; }
 .slide .slide-number { position: absolute; right: 1.2em; bottom: 0.6em; font-size: 0.55em; color: var(--muted); }

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { measureTransferCosts, transferCostChart } from '../../src/03-processes-queues-pipes/transfer-costs.js';
 
 describe('measureTransferCosts', () => {
-  it('copying 32 MB costs far more than transferring or sharing it; one median per size and mode', async () => {
-    const costs = await measureTransferCosts({ sizesMB: [1, 32], repeats: 3 });
+  it('copying 32 MB costs far more than transferring or sharing it; a median and a fastest time per size and mode', async () => {
+    const costs = await measureTransferCosts({ sizesMB: [1, 32], repeats: 5 });
     assert.equal(costs.length, 6);
+    for (const cost of costs) assert.ok(cost.fastestMs > 0 && cost.fastestMs <= cost.roundTripMs, JSON.stringify(cost));
+    // The fastest of five: a busy shared machine can stall any one round trip, never the copying away.
     const at = (mode: string, megabytes: number): number =>
-      costs.find((cost) => cost.mode === mode && cost.megabytes === megabytes)!.roundTripMs;
+      costs.find((cost) => cost.mode === mode && cost.megabytes === megabytes)!.fastestMs;
     assert.ok(at('copy', 32) > 4 * at('share', 32), `copy ${at('copy', 32)} ms vs share ${at('share', 32)} ms`);
     assert.ok(at('copy', 32) > 4 * at('transfer', 32), `copy ${at('copy', 32)} ms vs transfer ${at('transfer', 32)} ms`);
     assert.ok(at('copy', 32) > at('copy', 1), 'copying grows with the size');

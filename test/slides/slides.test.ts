@@ -173,8 +173,7 @@ describe('slides: the course decks', function () {
           const src = figure.querySelector('img')?.getAttribute('src') ?? '';
           assert.match(src, /^data:image\/png;base64,/);
           const caption = figure.querySelector('figcaption')?.text ?? '';
-          if (figure.classList.contains('illustrative')) assert.match(caption, /^Illustrative data/);
-          else assert.match(caption, /^Measured on the machine that built these slides/);
+          assert.match(caption, /^Measured on the machine that built these slides/);
         }
       });
 
