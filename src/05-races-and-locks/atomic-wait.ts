@@ -82,8 +82,13 @@ type WaitAsync = (
 
 export const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Runs `steps` with `Atomics.waitAsync`: sleeps without blocking the event loop. */
-export async function runAsync<R>(steps: Waiting<R>): Promise<R> {
+/**
+ * Runs the steps `start()` returns with `Atomics.waitAsync`: sleeps without
+ * blocking the event loop. Whatever `start` throws (a bad timeout, a re-entry)
+ * becomes a rejection, as callers of an async method expect.
+ */
+export async function runAsync<R>(start: () => Waiting<R>): Promise<R> {
+  const steps = start();
   let next = steps.next();
   try {
     while (!next.done) {

@@ -80,11 +80,7 @@ export class Barrier {
 
   /** Like wait(), without blocking the event loop. */
   waitAsync(timeout?: number): Promise<number> {
-    try {
-      return runAsync(this.#waitSteps(deadlineAfter(timeout)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.#waitSteps(deadlineAfter(timeout)));
   }
 
   get parties(): number {

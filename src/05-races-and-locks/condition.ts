@@ -79,11 +79,7 @@ export class Condition {
 
   /** Like wait(), without blocking the event loop. */
   waitAsync(timeout?: number): Promise<boolean> {
-    try {
-      return runAsync(this.#waitSteps(deadlineAfter(timeout), 'waitAsync'));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.#waitSteps(deadlineAfter(timeout), 'waitAsync'));
   }
 
   /**

@@ -58,11 +58,7 @@ export class Event {
 
   /** Waits for the flag without blocking the event loop. Resolves false on timeout. */
   waitAsync(timeout?: number): Promise<boolean> {
-    try {
-      return runAsync(this.#waitSteps(deadlineAfter(timeout)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.#waitSteps(deadlineAfter(timeout)));
   }
 
   *#waitSteps(deadline: number): Waiting<boolean> {

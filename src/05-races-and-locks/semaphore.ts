@@ -52,11 +52,7 @@ export class Semaphore {
 
   /** Takes a permit without blocking the event loop. Resolves false on timeout. */
   acquireAsync(timeout?: number): Promise<boolean> {
-    try {
-      return runAsync(this.#acquireSteps(deadlineAfter(timeout)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.#acquireSteps(deadlineAfter(timeout)));
   }
 
   /** Takes a permit if one is free right now; never waits. */

@@ -68,6 +68,27 @@ export function threadOfTag(tag: number): number | undefined {
   return tag === 0 ? undefined : tag - 1;
 }
 
+/**
+ * Refuses a second acquire by the thread whose tag is in `cells[holder]`
+ * (the kit's locks are not re-entrant). `operation` names the call, e.g. "Lock.acquire()".
+ */
+export function refuseReentry(cells: Int32Array, holder: number, operation: string): void {
+  if (Atomics.load(cells, holder) === selfTag) {
+    throw new Error(`${operation}: the lock is already held by this thread (thread ${threadOfTag(selfTag)}; not re-entrant)`);
+  }
+}
+
+/** Refuses a release by any thread but the holder recorded in `cells[holder]`, naming who holds it. */
+export function refuseReleaseByOther(cells: Int32Array, holder: number, lockName: string): void {
+  const holderTag = Atomics.load(cells, holder);
+  if (holderTag === selfTag) return;
+  throw new Error(
+    holderTag === 0
+      ? `${lockName}.release(): the lock is not held`
+      : `${lockName}.release(): the lock is held by thread ${threadOfTag(holderTag)}, not by this thread (${threadOfTag(selfTag)})`,
+  );
+}
+
 /** Throws a RangeError naming `name` unless `value` is an integer >= `min`. */
 export function requireInteger(value: unknown, name: string, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {

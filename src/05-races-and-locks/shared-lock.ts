@@ -20,6 +20,8 @@ import {
   attach,
   attachedHandle,
   cellsOf,
+  refuseReentry,
+  refuseReleaseByOther,
   selfTag,
   threadOfTag,
   type Attach,
@@ -69,16 +71,12 @@ export class Lock {
 
   /** Takes the lock without blocking the event loop (any thread). Resolves false on timeout. */
   acquireAsync(timeout?: number): Promise<boolean> {
-    try {
-      return runAsync(this.acquireSteps(deadlineAfter(timeout)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.acquireSteps(deadlineAfter(timeout)));
   }
 
   /** Takes the lock if it is free right now; never waits. */
   tryAcquire(): boolean {
-    this.#refuseReentry('tryAcquire');
+    refuseReentry(this.#cells, HOLDER, 'Lock.tryAcquire()');
     if (Atomics.compareExchange(this.#cells, STATE, FREE, LOCKED) !== FREE) return false;
     Atomics.store(this.#cells, HOLDER, selfTag);
     return true;
@@ -86,14 +84,7 @@ export class Lock {
 
   /** Frees the lock and wakes one waiter. Only the holding thread may release. */
   release(): void {
-    const holderTag = Atomics.load(this.#cells, HOLDER);
-    if (holderTag !== selfTag) {
-      throw new Error(
-        holderTag === 0
-          ? 'Lock.release(): the lock is not held'
-          : `Lock.release(): the lock is held by thread ${threadOfTag(holderTag)}, not by this thread (${threadOfTag(selfTag)})`,
-      );
-    }
+    refuseReleaseByOther(this.#cells, HOLDER, 'Lock');
     Atomics.store(this.#cells, HOLDER, 0);
     // 1 → 0: nobody sleeps. 2 → 1 means someone may sleep: free the cell and wake one.
     if (Atomics.sub(this.#cells, STATE, 1) !== LOCKED) {
@@ -138,7 +129,7 @@ export class Lock {
    * @internal
    */
   *acquireSteps(deadline: number): Waiting<boolean> {
-    this.#refuseReentry('acquire');
+    refuseReentry(this.#cells, HOLDER, 'Lock.acquire()');
     if (Atomics.compareExchange(this.#cells, STATE, FREE, LOCKED) === FREE) {
       Atomics.store(this.#cells, HOLDER, selfTag);
       return true;
@@ -155,14 +146,6 @@ export class Lock {
     }
     Atomics.store(this.#cells, HOLDER, selfTag);
     return true;
-  }
-
-  #refuseReentry(method: string): void {
-    if (Atomics.load(this.#cells, HOLDER) === selfTag) {
-      throw new Error(
-        `Lock.${method}(): the lock is already held by this thread (thread ${threadOfTag(selfTag)}; not re-entrant)`,
-      );
-    }
   }
 
   /** Counts this wait and writes this thread's id into a free slot (-1 if none is free). */

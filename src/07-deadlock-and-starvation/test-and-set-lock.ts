@@ -19,6 +19,7 @@ import {
   attach,
   attachedHandle,
   cellsOf,
+  refuseReentry,
   selfTag,
   threadOfTag,
   type Attach,
@@ -58,18 +59,12 @@ export class TestAndSetLock {
 
   /** Takes the lock without blocking the event loop. Resolves false on timeout. */
   acquireAsync(timeout?: number): Promise<boolean> {
-    try {
-      return runAsync(this.#acquireSteps(deadlineAfter(timeout)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.#acquireSteps(deadlineAfter(timeout)));
   }
 
   /** One test-and-set: takes the lock if it is free right now. */
   tryAcquire(): boolean {
-    if (Atomics.load(this.#cells, HOLDER) === selfTag) {
-      throw new Error('TestAndSetLock.tryAcquire(): the lock is already held by this thread (not re-entrant)');
-    }
+    refuseReentry(this.#cells, HOLDER, 'TestAndSetLock.tryAcquire()');
     if (Atomics.compareExchange(this.#cells, STATE, 0, 1) !== 0) return false;
     Atomics.store(this.#cells, HOLDER, selfTag);
     return true;

@@ -28,6 +28,8 @@ import {
   attach,
   attachedHandle,
   cellsOf,
+  refuseReentry,
+  refuseReleaseByOther,
   selfTag,
   threadOfTag,
   type Attach,
@@ -86,16 +88,12 @@ export class TicketLock {
 
   /** Draws a ticket and waits without blocking the event loop (any thread). Resolves false on timeout. */
   acquireAsync(timeout?: number): Promise<boolean> {
-    try {
-      return runAsync(this.#acquireSteps(deadlineAfter(timeout)));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return runAsync(() => this.#acquireSteps(deadlineAfter(timeout)));
   }
 
   /** Takes the lock only if nobody holds it or waits for it now; never waits. */
   tryAcquire(): boolean {
-    this.#refuseReentry('tryAcquire');
+    refuseReentry(this.#cells, HOLDER, 'TicketLock.tryAcquire()');
     const serving = Atomics.load(this.#cells, SERVING);
     if (Atomics.compareExchange(this.#cells, NEXT, serving, (serving + 1) | 0) !== serving) return false;
     Atomics.store(this.#cells, HOLDER, selfTag);
@@ -104,14 +102,7 @@ export class TicketLock {
 
   /** Serves the next ticket (skipping abandoned ones). Only the holding thread may release. */
   release(): void {
-    const holderTag = Atomics.load(this.#cells, HOLDER);
-    if (holderTag !== selfTag) {
-      throw new Error(
-        holderTag === 0
-          ? 'TicketLock.release(): the lock is not held'
-          : `TicketLock.release(): the lock is held by thread ${threadOfTag(holderTag)}, not by this thread (${threadOfTag(selfTag)})`,
-      );
-    }
+    refuseReleaseByOther(this.#cells, HOLDER, 'TicketLock');
     Atomics.store(this.#cells, HOLDER, 0);
     let next = (Atomics.load(this.#cells, SERVING) + 1) | 0;
     for (;;) {
@@ -155,7 +146,7 @@ export class TicketLock {
   }
 
   *#acquireSteps(deadline: number): Waiting<boolean> {
-    this.#refuseReentry('acquire');
+    refuseReentry(this.#cells, HOLDER, 'TicketLock.acquire()');
     let ticket: number;
     for (;;) {
       // Draw a ticket, if the line has room (abandoned tickets count until they are skipped).
@@ -197,11 +188,5 @@ export class TicketLock {
     if (Atomics.load(this.#cells, SERVING) !== ticket) return 'left';
     // Served: whoever takes the mark away first decides. If it is us, the lock is ours.
     return Atomics.compareExchange(this.#cells, cell, ticket, emptyMark(cell)) === ticket ? 'served' : 'left';
-  }
-
-  #refuseReentry(method: string): void {
-    if (Atomics.load(this.#cells, HOLDER) === selfTag) {
-      throw new Error(`TicketLock.${method}(): the lock is already held by this thread (not re-entrant)`);
-    }
   }
 }

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { withTimeout } from 'course-kit';
 import { runStages, type Stage } from './pipeline.js';
 
 /** Lets the event loop run `turns` times (promise callbacks and I/O in between). */
@@ -34,20 +35,6 @@ function gate() {
   return { open, opened };
 }
 
-/** Waits (at most `ms`) for `promise`; fails the test when it does not settle in time. */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  const timeout = new AbortController();
-  const timer = sleep(ms, undefined, { signal: timeout.signal }).then(
-    () => Promise.reject(new Error(`${what} did not settle within ${ms} ms`)),
-    () => undefined as never,
-  );
-  try {
-    return await Promise.race([promise, timer]);
-  } finally {
-    timeout.abort();
-  }
-}
-
 describe('pipeline', () => {
   it('passes every value through every stage, in source order [2 pts]', async () => {
     const stages: Stage[] = [
@@ -59,14 +46,14 @@ describe('pipeline', () => {
       (x: number) => `#${x}`,
     ];
     const source = Array.from({ length: 30 }, (_, i) => i);
-    const results = await within(5000, runStages(source, stages, { capacity: 2 }), 'the pipeline');
+    const results = await withTimeout(runStages(source, stages, { capacity: 2 }), 5000, { label: 'the pipeline' });
     assert.deepEqual(results, source.map((x) => `#${(x + 1) * 2}`));
   });
 
   it('with no stages it returns the source values; an async source works too [1 pts]', async () => {
-    assert.deepEqual(await within(2000, runStages(['a', 'b', 'c'], [], { capacity: 1 }), 'the pipeline'), ['a', 'b', 'c']);
+    assert.deepEqual(await withTimeout(runStages(['a', 'b', 'c'], [], { capacity: 1 }), 2000, { label: 'the pipeline' }), ['a', 'b', 'c']);
     const { values, state } = countingSource(5);
-    assert.deepEqual(await within(2000, runStages(values, [(x: number) => x * x], { capacity: 0 }), 'the pipeline'), [1, 4, 9, 16, 25]);
+    assert.deepEqual(await withTimeout(runStages(values, [(x: number) => x * x], { capacity: 0 }), 2000, { label: 'the pipeline' }), [1, 4, 9, 16, 25]);
     assert.equal(state.closed, true);
   });
 
@@ -84,7 +71,7 @@ describe('pipeline', () => {
     } finally {
       stuck.open();
     }
-    const results = await within(5000, running, 'the pipeline');
+    const results = await withTimeout(running, 5000, { label: 'the pipeline' });
     assert.equal(results.length, 1000);
   });
 
@@ -106,7 +93,7 @@ describe('pipeline', () => {
     await sleep(30);
     const reason = new Error('stop now');
     controller.abort(reason);
-    await assert.rejects(within(2000, running, 'the cancelled pipeline'), (error) => error === reason);
+    await assert.rejects(withTimeout(running, 2000, { label: 'the cancelled pipeline' }), (error) => error === reason);
     assert.equal(state.closed, true, "the source's iterator was not closed (return() not called)");
     assert.equal(calls.active, 0, 'a stage call was still running after runStages rejected');
     const startedAtRejection = calls.started;
@@ -132,7 +119,7 @@ describe('pipeline', () => {
         return x;
       },
     ];
-    await assert.rejects(within(2000, runStages(values, stages, { capacity: 3 }), 'the failing pipeline'), (error) => error === boom);
+    await assert.rejects(withTimeout(runStages(values, stages, { capacity: 3 }), 2000, { label: 'the failing pipeline' }), (error) => error === boom);
     assert.equal(state.closed, true, 'the source was not closed');
     assert.equal(afterFailure, 0, 'values after the failing one reached the last stage');
   });

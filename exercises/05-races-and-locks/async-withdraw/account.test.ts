@@ -4,20 +4,9 @@
  * operations interleave at their awaits, the way real I/O makes them.
  */
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { mulberry32, withTimeout } from 'course-kit';
 import { Account, InsufficientFundsError, type Ledger, type LedgerEntry } from './account.js';
-
-/** A small deterministic random generator, so the interleavings are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A ledger that takes 1..5 event-loop turns per entry and keeps what it recorded. */
 class SlowLedger implements Ledger {
@@ -27,7 +16,7 @@ class SlowLedger implements Ledger {
   failWhen: (entry: LedgerEntry) => boolean = () => false;
 
   constructor(seed = 1) {
-    this.#next = random(seed);
+    this.#next = mulberry32(seed);
   }
 
   async record(entry: LedgerEntry): Promise<void> {
@@ -35,22 +24,6 @@ class SlowLedger implements Ledger {
     for (let i = 0; i < turns; i++) await nextTurn();
     if (this.failWhen(entry)) throw new Error('ledger unavailable');
     this.entries.push({ ...entry });
-  }
-}
-
-/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time (e.g. a deadlock). */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      promise,
-      sleep(ms, undefined, { signal: timer.signal }).then(
-        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms (a deadlock?)`)),
-        () => undefined as never,
-      ),
-    ]);
-  } finally {
-    timer.abort();
   }
 }
 
@@ -71,7 +44,7 @@ describe('async-withdraw', () => {
   it('ten concurrent withdrawals of 30 from 100: exactly three succeed, the balance never goes below 0 [3 pts]', async () => {
     const ledger = new SlowLedger(42);
     const account = new Account('bob', 100, ledger);
-    const outcomes = await within(3000, Promise.allSettled(Array.from({ length: 10 }, () => account.withdraw(30))), 'the withdrawals');
+    const outcomes = await withTimeout(Promise.allSettled(Array.from({ length: 10 }, () => account.withdraw(30))), 3000, { label: 'the withdrawals' });
     const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     assert.equal(account.balance, 10, `the balance is ${account.balance}: the check and the debit were not atomic`);
@@ -81,7 +54,7 @@ describe('async-withdraw', () => {
   });
 
   it('concurrent deposits and withdrawals: nothing is lost, and the ledger tells one consistent story [2 pts]', async () => {
-    const next = random(9);
+    const next = mulberry32(9);
     const ledger = new SlowLedger(3);
     const account = new Account('carol', 50, ledger);
     const operations: Array<Promise<number>> = [];
@@ -93,7 +66,7 @@ describe('async-withdraw', () => {
       operations.push(operation);
       if (isDeposit) deposits.push(operation);
     }
-    const outcomes = await within(5000, Promise.allSettled(operations), 'the operations');
+    const outcomes = await withTimeout(Promise.allSettled(operations), 5000, { label: 'the operations' });
     assert.ok((await Promise.allSettled(deposits)).every((outcome) => outcome.status === 'fulfilled'), 'a deposit failed');
     const done = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
     assert.equal(ledger.entries.length, done, 'every operation that succeeded, and only those, is in the ledger');
@@ -110,10 +83,10 @@ describe('async-withdraw', () => {
     const ledger = new SlowLedger(5);
     const account = new Account('dave', 100, ledger);
     ledger.failWhen = (entry) => entry.amount === 13;
-    const results = await within(3000, Promise.allSettled([account.withdraw(10), account.withdraw(13), account.deposit(13), account.withdraw(20)]), 'the operations');
+    const results = await withTimeout(Promise.allSettled([account.withdraw(10), account.withdraw(13), account.deposit(13), account.withdraw(20)]), 3000, { label: 'the operations' });
     assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     assert.equal(account.balance, 70);
-    assert.equal(await within(1000, account.deposit(1), 'a later deposit'), 71);
+    assert.equal(await withTimeout(account.deposit(1), 1000, { label: 'a later deposit' }), 71);
   });
 
 });

@@ -5,24 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncLock } from 'course-kit';
+import { AsyncLock, withTimeout } from 'course-kit';
 import { dine } from './philosophers.js';
-
-/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time (e.g. a deadlock). */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      promise,
-      sleep(ms, undefined, { signal: timer.signal }).then(
-        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms: a deadlock?`)),
-        () => undefined as never,
-      ),
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
 
 const makeForks = (n: number): AsyncLock[] => Array.from({ length: n }, () => new AsyncLock());
 
@@ -53,14 +37,14 @@ describe('philosophers', () => {
   it('five philosophers who pause between forks all eat their meals: no deadlock [3 pts]', async () => {
     const forks = makeForks(5);
     const { eat } = table(5, 2);
-    const meals = await within(3000, dine(forks, { meals: 3, eat, betweenForks: reachSlowly }), 'the dinner');
+    const meals = await withTimeout(dine(forks, { meals: 3, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(meals, [3, 3, 3, 3, 3]);
   });
 
   it('neighbours never eat at the same time (they share a fork) [2 pts]', async () => {
     const forks = makeForks(5);
     const { state, eat } = table(5, 3);
-    await within(3000, dine(forks, { meals: 4, eat, betweenForks: reachSlowly }), 'the dinner');
+    await withTimeout(dine(forks, { meals: 4, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(state.violations, []);
     assert.equal(state.calls, 20);
   });
@@ -68,7 +52,7 @@ describe('philosophers', () => {
   it('philosophers who share no fork do eat at the same time (no single global lock) [1 pts]', async () => {
     const forks = makeForks(5);
     const { state, eat } = table(5, 15);
-    await within(3000, dine(forks, { meals: 3, eat }), 'the dinner');
+    await withTimeout(dine(forks, { meals: 3, eat }), 3000, { label: 'the dinner' });
     assert.ok(state.maxEating >= 2, `at most ${state.maxEating} philosopher ate at once; 2 of 5 can`);
   });
 
@@ -79,7 +63,7 @@ describe('philosophers', () => {
       counts[philosopher]++;
       await sleep(philosopher % 3); // some eat faster than others
     };
-    const meals = await within(3000, dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 'the dinner');
+    const meals = await withTimeout(dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(meals, new Array(7).fill(5));
     assert.deepEqual(counts, new Array(7).fill(5));
     assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited');

@@ -8,24 +8,13 @@
  * knockdown, a penguin finishing twice), the replay disagrees.
  */
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { mulberry32, withTimeout } from 'course-kit';
 import { RaceArbiter, type FlyReply, type MoveReply } from './arbitration.js';
-
-/** A small deterministic random generator, so every run interleaves the same way. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A simulated network delay of 0..3 event-loop turns, from a seeded generator; counts its calls. */
 function networkDelay(seed: number) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const counter = { calls: 0 };
   const delay = async (): Promise<void> => {
     counter.calls++;
@@ -33,22 +22,6 @@ function networkDelay(seed: number) {
     for (let i = 0; i < turns; i++) await nextTurn();
   };
   return { delay, counter };
-}
-
-/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time. */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      promise,
-      sleep(ms, undefined, { signal: timer.signal }).then(
-        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms`)),
-        () => undefined as never,
-      ),
-    ]);
-  } finally {
-    timer.abort();
-  }
 }
 
 type Reply = MoveReply | FlyReply;
@@ -89,7 +62,7 @@ function replay(length: number, penguins: readonly string[], replies: Reply[]): 
  * meanwhile. Returns every reply.
  */
 async function race(arbiter: RaceArbiter, penguins: readonly string[], flies: number, seed: number): Promise<Reply[]> {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const replies: Reply[] = [];
   let over = false;
   const penguin = async (name: string): Promise<void> => {
@@ -130,7 +103,7 @@ describe('arbitration', () => {
   it('ten concurrent moves of one penguin: no step lost, none counted twice [2 pts]', async () => {
     const { delay } = networkDelay(2);
     const arbiter = new RaceArbiter({ length: 20, penguins: ['pingu'], delay });
-    const replies = await within(2000, Promise.all(Array.from({ length: 10 }, () => arbiter.requestMove('pingu'))), 'the moves');
+    const replies = await withTimeout(Promise.all(Array.from({ length: 10 }, () => arbiter.requestMove('pingu'))), 2000, { label: 'the moves' });
     const positions = replies.map((reply) => (reply.granted ? reply.position : -1)).sort((a, b) => a - b);
     assert.deepEqual(positions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.equal(arbiter.standings().positions.pingu, 10);
@@ -141,7 +114,7 @@ describe('arbitration', () => {
     const penguins = ['a', 'b', 'c', 'd'];
     const { delay } = networkDelay(3);
     const arbiter = new RaceArbiter({ length: 5, penguins, delay });
-    const replies = await within(3000, race(arbiter, penguins, 0, 33), 'the race');
+    const replies = await withTimeout(race(arbiter, penguins, 0, 33), 3000, { label: 'the race' });
     const { finishOrder } = arbiter.standings();
     assert.deepEqual([...finishOrder].sort(), penguins, 'every penguin once in the finish order');
     const placed = replies.filter((reply): reply is MoveReply & { granted: true } => !isFly(reply) && reply.granted && reply.place !== undefined);
@@ -161,7 +134,7 @@ describe('arbitration', () => {
     for (let step = 0; step < 3; step++) for (const penguin of ['a', 'b']) replies.push(await arbiter.requestMove(penguin));
     // a and b are on 3. Now moves and a fly on square 3 race each other.
     replies.push(
-      ...(await within(2000, Promise.all([arbiter.requestMove('a'), arbiter.reportFly('f', 3), arbiter.requestMove('b'), arbiter.requestMove('c')]), 'the operations')),
+      ...(await withTimeout(Promise.all([arbiter.requestMove('a'), arbiter.reportFly('f', 3), arbiter.requestMove('b'), arbiter.requestMove('c')]), 2000, { label: 'the operations' })),
     );
     replay(10, penguins, replies);
     const fly = replies.find(isFly) as FlyReply;
@@ -174,7 +147,7 @@ describe('arbitration', () => {
     const penguins = ['pingu', 'pinga', 'robby', 'schubert'];
     const { delay } = networkDelay(5);
     const arbiter = new RaceArbiter({ length: 8, penguins, delay });
-    const replies = await within(5000, race(arbiter, penguins, 3, 55), 'the race');
+    const replies = await withTimeout(race(arbiter, penguins, 3, 55), 5000, { label: 'the race' });
     replay(8, penguins, replies);
     const { knockdowns, finishOrder } = arbiter.standings();
     const knocked = replies.filter(isFly).flatMap((reply) => reply.knocked);

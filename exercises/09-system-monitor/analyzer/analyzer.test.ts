@@ -6,24 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { Channel } from 'course-kit';
+import { Channel, withTimeout } from 'course-kit';
 import { Analyzer, classify, type Analysed, type Reading } from './analyzer.js';
-
-/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time. */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      promise,
-      sleep(ms, undefined, { signal: timer.signal }).then(
-        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms`)),
-        () => undefined as never,
-      ),
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
 
 /**
  * A sensor task: sends readings (values cycling 0..99) until its send is refused
@@ -64,7 +48,7 @@ describe('analyzer', () => {
     await channel.send({ sensor: 'temperature', value: 55, seq: 1 });
     await channel.send({ sensor: 'cpu', value: 55, seq: 1 });
     await channel.send({ sensor: 'cpu', value: 70, seq: 2 });
-    const summary = await within(2000, analyzer.stop(), 'stop()');
+    const summary = await withTimeout(analyzer.stop(), 2000, { label: 'stop()' });
     const byKey = new Map(results.map((result) => [key(result), result]));
     assert.deepEqual(
       ['temperature#1', 'cpu#1', 'cpu#2'].map((k) => [byKey.get(k)?.status, byKey.get(k)?.threshold]),
@@ -94,8 +78,8 @@ describe('analyzer', () => {
     let accepted: Reading[];
     try {
       await sleep(40);
-      summary = await within(3000, analyzer.stop(), 'stop()');
-      accepted = (await within(1000, Promise.all(sensors), 'the sensors')).flat();
+      summary = await withTimeout(analyzer.stop(), 3000, { label: 'stop()' });
+      accepted = (await withTimeout(Promise.all(sensors), 1000, { label: 'the sensors' })).flat();
     } finally {
       if (!channel.closed) channel.close(); // whatever happened, the sensors stop
     }
@@ -129,7 +113,7 @@ describe('analyzer', () => {
     });
     analyzer.start();
     await nextTurn();
-    const summary = await within(3000, analyzer.stop(), 'stop()');
+    const summary = await withTimeout(analyzer.stop(), 3000, { label: 'stop()' });
     assert.equal(results.length, 20, 'stop() resolved before every queued reading was analysed');
     assert.equal(running, 0, 'an analysis was still running when stop() resolved');
     assert.deepEqual(summary, { analysed: 20, alerts: 7, errors: 0, bySensor: { cpu: 20 } });
@@ -151,7 +135,7 @@ describe('analyzer', () => {
     });
     analyzer.start();
     for (let seq = 1; seq <= 4; seq++) await channel.send({ sensor: 'memory', value: 80, seq });
-    const summary = await within(2000, analyzer.stop(), 'stop()');
+    const summary = await withTimeout(analyzer.stop(), 2000, { label: 'stop()' });
     const failed = results.find((result) => result.seq === 2);
     assert.equal(failed?.status, 'ERROR');
     assert.equal(failed?.error, 'sensor glitch');

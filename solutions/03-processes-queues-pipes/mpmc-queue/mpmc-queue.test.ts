@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { mulberry32 } from 'course-kit';
 import { AsyncQueue, QueueClosedError } from './mpmc-queue.js';
 
 /** Lets pending promise callbacks run, and a few turns of the event loop. */
@@ -20,18 +21,6 @@ function track<T>(promise: Promise<T>) {
     () => (state.settled = true),
   );
   return state;
-}
-
-/** A small deterministic random generator, so the interleavings are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Yields to the event loop 0..3 times, at random: shuffles the order tasks run in. */
@@ -73,7 +62,7 @@ describe('mpmc-queue', () => {
   });
 
   it('many producers and consumers: every item is delivered exactly once, never over capacity [3 pts]', async () => {
-    const next = random(7);
+    const next = mulberry32(7);
     const capacity = 5;
     const queue = new AsyncQueue<string>(capacity);
     const producers = 4;

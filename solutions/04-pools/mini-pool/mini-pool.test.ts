@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TimeoutError, withTimeout } from 'course-kit';
 import { MiniPool } from './mini-pool.js';
 
 interface Span {
@@ -49,12 +50,9 @@ async function eventually(condition: () => boolean, ms = 2000): Promise<boolean>
 
 /** Closes the pool, waiting at most `ms` (a broken close() must not hang the tests). */
 async function closeWithin(pool: { close(): Promise<void> }, ms = 3000): Promise<void> {
-  const timer = new AbortController();
-  try {
-    await Promise.race([pool.close(), sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined)]);
-  } finally {
-    timer.abort();
-  }
+  await withTimeout(pool.close(), ms, { label: 'close()' }).catch((error: unknown) => {
+    if (!(error instanceof TimeoutError)) throw error;
+  });
 }
 
 /** Makes a pool, runs `body`, and always closes the pool (bounded) afterwards. */

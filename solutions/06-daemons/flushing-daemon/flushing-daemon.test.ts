@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { withTimeout } from 'course-kit';
 import { FlushingDaemon } from './flushing-daemon.js';
 
 /** Waits (at most `ms`) until `condition()` holds; false if it never did. */
@@ -23,19 +24,8 @@ function timerCount(): number {
 }
 
 /** Stops the daemon, waiting at most `ms` (a stop that hangs must not hang the tests). */
-async function stopWithin(daemon: { stop(): Promise<void> }, ms = 2000): Promise<void> {
-  const timer = new AbortController();
-  try {
-    await Promise.race([
-      daemon.stop(),
-      sleep(ms, undefined, { signal: timer.signal }).then(
-        () => Promise.reject(new Error(`stop() did not finish within ${ms} ms`)),
-        () => undefined,
-      ),
-    ]);
-  } finally {
-    timer.abort();
-  }
+function stopWithin(daemon: { stop(): Promise<void> }, ms = 2000): Promise<void> {
+  return withTimeout(daemon.stop(), ms, { label: 'stop()' });
 }
 
 /** A flush that records its batches and how many flushes ran at once. */

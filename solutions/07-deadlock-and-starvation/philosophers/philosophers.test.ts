@@ -5,24 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncLock } from 'course-kit';
+import { AsyncLock, withTimeout } from 'course-kit';
 import { dine } from './philosophers.js';
-
-/** Waits (at most `ms`) for `promise`; fails the test if it does not settle in time (e.g. a deadlock). */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      promise,
-      sleep(ms, undefined, { signal: timer.signal }).then(
-        () => Promise.reject(new Error(`${what} did not finish within ${ms} ms: a deadlock?`)),
-        () => undefined as never,
-      ),
-    ]);
-  } finally {
-    timer.abort();
-  }
-}
 
 const makeForks = (n: number): AsyncLock[] => Array.from({ length: n }, () => new AsyncLock());
 
@@ -53,14 +37,14 @@ describe('philosophers', () => {
   it('five philosophers who pause between forks all eat their meals: no deadlock [3 pts]', async () => {
     const forks = makeForks(5);
     const { eat } = table(5, 2);
-    const meals = await within(3000, dine(forks, { meals: 3, eat, betweenForks: reachSlowly }), 'the dinner');
+    const meals = await withTimeout(dine(forks, { meals: 3, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(meals, [3, 3, 3, 3, 3]);
   });
 
   it('neighbours never eat at the same time (they share a fork) [2 pts]', async () => {
     const forks = makeForks(5);
     const { state, eat } = table(5, 3);
-    await within(3000, dine(forks, { meals: 4, eat, betweenForks: reachSlowly }), 'the dinner');
+    await withTimeout(dine(forks, { meals: 4, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(state.violations, []);
     assert.equal(state.calls, 20);
   });
@@ -68,7 +52,7 @@ describe('philosophers', () => {
   it('philosophers who share no fork do eat at the same time (no single global lock) [1 pts]', async () => {
     const forks = makeForks(5);
     const { state, eat } = table(5, 15);
-    await within(3000, dine(forks, { meals: 3, eat }), 'the dinner');
+    await withTimeout(dine(forks, { meals: 3, eat }), 3000, { label: 'the dinner' });
     assert.ok(state.maxEating >= 2, `at most ${state.maxEating} philosopher ate at once; 2 of 5 can`);
   });
 
@@ -79,7 +63,7 @@ describe('philosophers', () => {
       counts[philosopher]++;
       await sleep(philosopher % 3); // some eat faster than others
     };
-    const meals = await within(3000, dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 'the dinner');
+    const meals = await withTimeout(dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(meals, new Array(7).fill(5));
     assert.deepEqual(counts, new Array(7).fill(5));
     assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited');
@@ -94,7 +78,7 @@ describe('philosophers', () => {
     await sleep(40);
     const reason = new Error('the restaurant closes');
     controller.abort(reason);
-    await assert.rejects(within(2000, dinner, 'the aborted dinner'), (error) => error === reason);
+    await assert.rejects(withTimeout(dinner, 2000, { label: 'the aborted dinner' }), (error) => error === reason);
     assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited after the abort');
     const calls = state.calls;
     await sleep(30);
@@ -102,11 +86,11 @@ describe('philosophers', () => {
   });
 
   it('two philosophers (sharing both forks) and thirty philosophers both finish [1 pts]', async () => {
-    const two = await within(2000, dine(makeForks(2), { meals: 5, eat: () => sleep(1), betweenForks: reachSlowly }), 'the dinner for two');
+    const two = await withTimeout(dine(makeForks(2), { meals: 5, eat: () => sleep(1), betweenForks: reachSlowly }), 2000, { label: 'the dinner for two' });
     assert.deepEqual(two, [5, 5]);
     const forks = makeForks(30);
     const { state, eat } = table(30, 1);
-    const many = await within(4000, dine(forks, { meals: 4, eat, betweenForks: () => sleep(1) }), 'the dinner for thirty');
+    const many = await withTimeout(dine(forks, { meals: 4, eat, betweenForks: () => sleep(1) }), 4000, { label: 'the dinner for thirty' });
     assert.deepEqual(many, new Array(30).fill(4));
     assert.deepEqual(state.violations, []);
   });
