@@ -5,7 +5,7 @@
  * notebook, plain text elsewhere). Resolves to the result, which prints as
  * one line ("crawler: pass, 8/8 points") so a cell does not dump the object.
  *
- * The grader (TypeScript, mocha) is loaded on the first call only, so
+ * The grader (TypeScript, its sandbox) is loaded on the first call only, so
  * importing the kit stays fast.
  */
 import { createRequire } from 'node:module';
@@ -60,7 +60,8 @@ export async function check(name: string, options: CheckOptions = {}): Promise<C
   ]);
   const course = loadCourse(options.root ?? kitRoot);
   const exercise = findExercise(course, name);
-  const result = await gradeExercise(course, exercise, course.exercisesDir, { testsFrom: 'exercises' });
+  // A student checks their own code: without bubblewrap it still runs, and the result says it was not sandboxed.
+  const result = await gradeExercise(course, exercise, course.exercisesDir, { testsFrom: 'exercises', isolation: 'best' });
   if (options.display ?? true) {
     if (!(await showInNotebook(formatHtml(result)))) console.log(formatTests(result));
   }

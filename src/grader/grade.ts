@@ -2,28 +2,35 @@
  * Grading one exercise of one submission, in the stages Exercism and
  * Otter-Grader use:
  *
- * 1. a fresh folder with the student's files (only those the manifest lists)
- *    and the INSTRUCTOR's test file, hidden tests included;
- * 2. type-check (compile.ts): type errors are the result, status "error";
- * 3. the tests, in a sandboxed child process (sandbox.ts);
- * 4. the outcome read into a results.json-like result (results.ts): per test
- *    status, message and points; when the run was cut short, a message saying
- *    why and during which test.
+ * 1. the plan: the INSTRUCTOR's test file (hidden tests included) is read and
+ *    scanned on the grader's side (test-scan.ts); only its tests can earn
+ *    points, at the points written there;
+ * 2. the student's files, read as data (submission.ts: links are refused);
+ * 3. the type check, in its own bounded, sandboxed process
+ *    (typecheck/service.ts): type errors, or a check past its limits, are the
+ *    result, status "error";
+ * 4. the tests, in the sandbox (sandbox/launch.ts), whose judge signs every
+ *    event; only signed events count;
+ * 5. the events read into a results.json-like result (results.ts): per test
+ *    status, message and points; when the run was cut short, why and during
+ *    which test. What a hidden test said or printed is withheld unless the
+ *    instructor asks (`revealHidden`).
  *
  * A submission is a student's copy of the repository (or of its exercises/
  * folder): `<submission>/exercises/<unit>/<name>/<file>`.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { kitRoot } from '../paths.js';
-import { typeCheckAndEmit } from './compile.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { listFiles } from './generate.js';
+import { hiddenRanges } from './markers.js';
 import { exerciseFolder, findExercise, type Course, type ExerciseSpec } from './manifest.js';
 import { capText, type RunnerEvent } from './protocol.js';
 import { scoreOf, summarizeSubmission, type ExerciseResult, type Status, type SubmissionResult, type TestResult } from './results.js';
-import { formatSeconds, runSandbox, type SandboxLimits, type SandboxOutcome } from './sandbox.js';
-import { pointsOf, scanTests, withoutPoints, type ScannedTest } from './test-scan.js';
+import { chooseIsolation, formatSeconds, runSandbox, UNSAFE_NOTE, type Isolation, type SandboxLimits, type SandboxOutcome } from './sandbox/launch.js';
+import { exercisesFolderOf, readStudentFiles } from './submission.js';
+import { scanTests, testFileProblems, withoutPoints, type ScannedTest } from './test-scan.js';
+import { DEFAULT_TYPE_CHECK_LIMITS, TypeCheckService } from './typecheck/service.js';
+import type { TypeCheckDiagnostic } from './typecheck/server.js';
 
 export interface GradeOptions {
   /**
@@ -34,20 +41,19 @@ export interface GradeOptions {
   testsFrom?: 'solutions' | 'exercises';
   /** Changes to the manifest's limits (tests and benchmarks use short ones). */
   limits?: Partial<SandboxLimits>;
+  /** Changes to the type check's limits. */
+  typeCheckLimits?: Partial<{ timeLimitSeconds: number; memoryMb: number }>;
+  /** 'os' (default): the OS sandbox, or an error where there is none; 'best': without one where there is none; 'none': never. */
+  isolation?: 'os' | 'best' | 'none';
+  /** The type-check service to use (kept warm across exercises); one is started and closed per call otherwise. */
+  typeChecker?: TypeCheckService;
+  /** Show what hidden tests said and printed (the instructor's own view). */
+  revealHidden?: boolean;
   /** Marks the sandboxes of one grading run (see killRunSandboxes). */
   runId?: string;
   signal?: AbortSignal;
-  /** Keep the work folder for inspection (its path goes to stderr). */
-  keepWorkDir?: boolean;
-  /** Where work folders are made (default: the system's temporary folder). */
-  workRoot?: string;
 }
 
-/** The folder holding `<unit>/<name>/` for a submission: its exercises/ folder if it has one, else itself. */
-export function submissionExercisesDir(submission: string): string {
-  const inner = join(submission, 'exercises');
-  return existsSync(inner) && statSync(inner).isDirectory() ? inner : submission;
-}
 
 function testsFolder(course: Course, exercise: ExerciseSpec, options: GradeOptions): string {
   const solutions = exerciseFolder(course, 'solutions', exercise);
@@ -81,70 +87,110 @@ function emptyResult(exercise: ExerciseSpec, status: Status, message: string, sc
   };
 }
 
-/** Grades one exercise of the submission whose exercises live in `exercisesDir`. */
-export async function gradeExercise(course: Course, exercise: ExerciseSpec, exercisesDir: string, options: GradeOptions = {}): Promise<ExerciseResult> {
+/** Packages a compiled test imports (bare specifiers, not node: built-ins, not relative files). */
+export function importedPackages(javascript: string): string[] {
+  const found = new Set<string>();
+  for (const match of javascript.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm)) {
+    const specifier = match[1] ?? match[2];
+    if (!specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.startsWith('node:')) found.add(specifier);
+  }
+  return [...found];
+}
+
+/**
+ * Type errors as the student sees them. A diagnostic inside the hidden tests
+ * would show hidden code: it is replaced by a sentence saying a hidden test
+ * does not type-check against the submission.
+ */
+function typeErrorsMessage(diagnostics: TypeCheckDiagnostic[], testFile: string, testSource: string, reveal: boolean): string {
+  const hidden = hiddenRanges(testSource, testFile);
+  const inHidden = (d: TypeCheckDiagnostic) =>
+    d.file === testFile && d.line !== undefined && hidden.some((range) => d.line! > range.beginLine && d.line! < range.endLine);
+  const lines = diagnostics.map((d) => (inHidden(d) && !reveal ? `${testFile}: a hidden test does not type-check against this code` : d.text));
+  return `type errors (the tests did not run):\n${[...new Set(lines)].join('\n')}`;
+}
+
+const plans = new Map<string, ScannedTest[]>();
+
+/** The plan of a test file (scanned once per content: a class shares it), or an error when it cannot be planned. */
+function planOf(exercise: ExerciseSpec, testSource: string, testsPath: string): ScannedTest[] {
+  const key = `${testsPath}\0${testSource}`;
+  let plan = plans.get(key);
+  if (!plan) {
+    const problems = testFileProblems(testSource, exercise.tests);
+    if (problems.length > 0) throw new Error(`exercise "${exercise.name}": the test file cannot be planned: ${problems.join('; ')}`);
+    plan = scanTests(testSource, testsPath);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** Grades one exercise of the submission whose exercises live in `exercisesDir` (inside the submission folder `root`). */
+export async function gradeExercise(
+  course: Course,
+  exercise: ExerciseSpec,
+  exercisesDir: string,
+  options: GradeOptions = {},
+  root = resolve(exercisesDir, '..'),
+): Promise<ExerciseResult> {
   const started = performance.now();
   const instructor = testsFolder(course, exercise, options);
   const testsPath = join(instructor, exercise.tests);
   if (!existsSync(testsPath)) throw new Error(`exercise "${exercise.name}": its test file ${testsPath} does not exist`);
   const testSource = readFileSync(testsPath, 'utf8');
-  const scanned = scanTests(testSource, testsPath);
-  const studentDir = join(exercisesDir, exercise.unit, exercise.name);
-  const missing = exercise.files.filter((file) => !existsSync(join(studentDir, file)));
-  if (missing.length > 0) {
-    return emptyResult(exercise, 'error', `missing from the submission: ${missing.map((file) => join(exercise.unit, exercise.name, file)).join(', ')}`, scanned, performance.now() - started);
+  const scanned = planOf(exercise, testSource, testsPath);
+  const elapsed = () => performance.now() - started;
+
+  const student = readStudentFiles(root, exercisesDir, join(exercisesDir, exercise.unit, exercise.name), exercise.files);
+  if (student.kind === 'refused') return emptyResult(exercise, 'error', student.message, scanned, elapsed());
+  if (student.kind === 'missing') return emptyResult(exercise, 'error', `missing from the submission: ${student.missing.join(', ')}`, scanned, elapsed());
+
+  // The instructor's files (tests, helpers), then the student's over them.
+  const sources: Record<string, string> = {};
+  for (const file of listFiles(instructor)) {
+    if (exercise.files.includes(file) || !file.endsWith('.ts')) continue;
+    sources[file] = readFileSync(join(instructor, file), 'utf8');
   }
+  Object.assign(sources, student.files);
 
-  const workDir = mkdtempSync(join(options.workRoot ?? tmpdir(), `grade-${exercise.name}-`));
+  const { isolation, note } = chooseIsolation(options.isolation ?? 'os');
+  const typeCheckLimits = { ...DEFAULT_TYPE_CHECK_LIMITS, ...options.typeCheckLimits };
+  const typeChecker = options.typeChecker ?? new TypeCheckService(isolation, typeCheckLimits.memoryMb);
   try {
-    // The instructor's files (tests, helpers), then the student's over them.
-    for (const file of listFiles(instructor)) {
-      if (exercise.files.includes(file) || file === 'README.md') continue;
-      mkdirSync(dirname(join(workDir, file)), { recursive: true });
-      copyFileSync(join(instructor, file), join(workDir, file));
-    }
-    for (const file of exercise.files) {
-      mkdirSync(dirname(join(workDir, file)), { recursive: true });
-      copyFileSync(join(studentDir, file), join(workDir, file));
-    }
-    writeFileSync(join(workDir, 'package.json'), '{ "type": "module", "private": true }\n');
-    symlinkSync(join(kitRoot, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-
-    const sources = listFiles(workDir).filter((file) => file.endsWith('.ts')).map((file) => join(workDir, file));
-    const compiled = typeCheckAndEmit(workDir, sources);
+    const compiled = await typeChecker.check(sources, typeCheckLimits.timeLimitSeconds, options.signal);
     if (!compiled.ok) {
-      const message = `type errors (the tests did not run):\n${compiled.errors.join('\n')}`;
-      return emptyResult(exercise, 'error', capText(message, 4000), scanned, performance.now() - started);
+      const message =
+        'overLimit' in compiled ? compiled.overLimit : typeErrorsMessage(compiled.diagnostics, exercise.tests, testSource, options.revealHidden ?? false);
+      return marked(emptyResult(exercise, 'error', capText(message, 4000), scanned, elapsed()), isolation, note);
     }
-    const limits = limitsOf(exercise, { allowAddons: importsKitRoot(workDir), ...options.limits });
+    const testFile = exercise.tests.replace(/\.ts$/, '.js');
+    const limits = limitsOf(exercise, options.limits);
     const outcome = await runSandbox({
-      workDir,
-      testFile: join(workDir, exercise.tests.replace(/\.ts$/, '.js')),
+      files: compiled.outputs,
+      testFile,
+      packages: importedPackages(compiled.outputs[testFile] ?? ''),
       limits,
+      isolation,
       runId: options.runId,
       signal: options.signal,
     });
-    const result = interpret(exercise, outcome, scanned, performance.now() - started, limits);
+    const result = interpret(exercise, outcome, scanned, elapsed(), limits, options.revealHidden ?? false);
     result.timings = { compileMs: Math.round(compiled.durationMs), testMs: Math.round(outcome.durationMs) };
-    return result;
+    return marked(result, isolation, note);
   } finally {
-    if (options.keepWorkDir) process.stderr.write(`work folder kept: ${workDir}\n`);
-    else rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
+    if (!options.typeChecker) typeChecker.close();
   }
 }
 
-/**
- * Whether the compiled code imports the kit's root module, which loads a
- * native addon (the charts' canvas): only then may the sandbox load addons.
- */
-function importsKitRoot(workDir: string): boolean {
-  return listFiles(workDir)
-    .filter((file) => file.endsWith('.js'))
-    .some((file) => /(from\s*|import\s*\(\s*)['"]course-kit['"]/.test(readFileSync(join(workDir, file), 'utf8')));
+/** Results graded without the OS sandbox say so, in their message and a field of their own. */
+function marked(result: ExerciseResult, isolation: Isolation, note: string | undefined): ExerciseResult {
+  if (isolation === 'os') return result;
+  result.sandbox = note ?? UNSAFE_NOTE;
+  return result;
 }
 
 /** Why a run that did not reach its end stopped, in one sentence (or undefined if it ended normally). */
-function whyStopped(outcome: SandboxOutcome, limits: SandboxLimits, events: RunnerEvent[]): string | undefined {
+function whyStopped(outcome: SandboxOutcome, limits: SandboxLimits, events: RunnerEvent[], showOutput: boolean): string | undefined {
   const exit = events.find((event) => event.type === 'exit-called');
   const loadError = events.find((event) => event.type === 'load-error');
   const ended = events.some((event) => event.type === 'end');
@@ -160,45 +206,63 @@ function whyStopped(outcome: SandboxOutcome, limits: SandboxLimits, events: Runn
   }
   if (!ended) {
     const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
-    const firstError = /^\s*(\w*Error\b.*)$/m.exec(outcome.output)?.[1];
+    const firstError = showOutput ? /^\s*(\w*Error\b.*)$/m.exec(outcome.output)?.[1] : undefined;
     return `the test process ${how} before the tests finished${firstError ? `: ${capText(firstError, 300)}` : ''}`;
   }
   return undefined;
 }
 
-/** Turns what the sandbox saw into a result. */
-export function interpret(exercise: ExerciseSpec, outcome: SandboxOutcome, scanned: ScannedTest[], durationMs: number, limits: SandboxLimits): ExerciseResult {
+const HIDDEN_FAILED = 'a hidden test failed (its message is shown to the instructor only)';
+const AFTER_HIDDEN = 'failed (its message is withheld: it ran after a hidden test, whose details the code under test may repeat)';
+const HIDDEN_OUTPUT = 'output withheld: a hidden test was running';
+
+/**
+ * Turns what the judge signed into a result. The plan is the scan of the
+ * instructor's test file: a test earns its points only with a signed "passed"
+ * under its exact full title.
+ */
+export function interpret(
+  exercise: ExerciseSpec,
+  outcome: SandboxOutcome,
+  scanned: ScannedTest[],
+  durationMs: number,
+  limits: SandboxLimits,
+  revealHidden = false,
+): ExerciseResult {
   const events = outcome.events;
-  const plan = events.find((event) => event.type === 'plan');
-  const planned = plan && plan.type === 'plan' ? plan.tests : scanned.map(({ fullTitle, title }) => ({ fullTitle, title }));
   const reported = new Map<string, Extract<RunnerEvent, { type: 'test' }>>();
   let running: string | undefined;
+  const startOrder: string[] = [];
   for (const event of events) {
-    if (event.type === 'test-start') running = event.fullTitle;
+    if (event.type === 'test-start') {
+      running = event.fullTitle;
+      startOrder.push(event.fullTitle);
+    }
     if (event.type === 'test') {
       reported.set(event.fullTitle, event);
       if (running === event.fullTitle) running = undefined;
     }
-  }
-  for (const event of events) {
     if ((event.type === 'exit-called' || event.type === 'output-limit') && event.during) running = event.during;
   }
+  // Once a hidden test has started, the code under test may have seen it, and anything it says or
+  // prints from then on (in a hidden test or a later visible one) is kept from the student.
+  const hiddenTitles = new Set(scanned.filter((test) => test.hidden).map((test) => test.fullTitle));
+  const firstHidden = startOrder.findIndex((title) => hiddenTitles.has(title));
+  const afterHidden = new Set(firstHidden < 0 || revealHidden ? [] : startOrder.slice(firstHidden));
+  const showRunOutput = revealHidden || firstHidden < 0;
   const hookFailures = events.filter((event) => event.type === 'hook-failed');
-  const stopReason = whyStopped(outcome, limits, events);
-  const byTitle = new Map(scanned.map((test) => [test.fullTitle, test]));
+  const stopReason = whyStopped(outcome, limits, events, showRunOutput);
 
   const tests: TestResult[] = [];
-  for (const test of planned) {
-    const found = byTitle.get(test.fullTitle) ?? scanned.find((candidate) => candidate.title === test.title);
-    const maxPoints = found?.points ?? pointsOf(test.title);
-    const hidden = found?.hidden ?? false;
+  for (const test of scanned) {
     const report = reported.get(test.fullTitle);
     if (report?.state === 'pending') continue; // skipped tests count for nothing
+    const withhold = (test.hidden && !revealHidden) || afterHidden.has(test.fullTitle);
     let status: Status;
     let message: string | null = null;
     if (report) {
       status = report.state === 'passed' ? 'pass' : 'fail';
-      message = report.message ?? null;
+      message = status === 'fail' && withhold ? (test.hidden ? HIDDEN_FAILED : AFTER_HIDDEN) : (report.message ?? null);
     } else if (test.fullTitle === running && stopReason) {
       status = 'error';
       message = stopReason;
@@ -208,23 +272,23 @@ export function interpret(exercise: ExerciseSpec, outcome: SandboxOutcome, scann
       message = stopReason
         ? `not run: ${stopReason}`
         : hook && hook.type === 'hook-failed'
-          ? `not run: ${hook.title} failed: ${hook.message}`
+          ? `not run: ${hook.title} failed${withhold ? '' : `: ${hook.message}`}`
           : 'not run';
     }
     tests.push({
       name: withoutPoints(test.fullTitle),
       status,
       message: message === null ? null : capText(message),
-      output: report?.output ? capText(report.output) : null,
-      ...(hidden || !found ? {} : { test_code: capText(found.code, 2000) }),
-      points: status === 'pass' ? maxPoints : 0,
-      maxPoints,
-      hidden,
+      output: report?.output && !withhold ? capText(report.output) : null,
+      ...(test.hidden ? {} : { test_code: capText(test.code, 2000) }),
+      points: status === 'pass' ? test.points : 0,
+      maxPoints: test.points,
+      hidden: test.hidden,
     });
   }
 
   const points = tests.reduce((sum, test) => sum + test.points, 0);
-  const maxPoints = planned.length > 0 ? tests.reduce((sum, test) => sum + test.maxPoints, 0) : scanned.reduce((sum, test) => sum + test.points, 0);
+  const maxPoints = scanned.reduce((sum, test) => sum + test.points, 0);
   let message: string | null = null;
   let status: Status;
   if (stopReason) {
@@ -239,6 +303,10 @@ export function interpret(exercise: ExerciseSpec, outcome: SandboxOutcome, scann
   } else {
     status = tests.every((test) => test.status === 'pass') ? 'pass' : 'fail';
   }
+  if (outcome.rejectedLines > 0) {
+    const forged = `${outcome.rejectedLines} line(s) on the report channel did not come from the grader and were ignored`;
+    message = message ? `${message}; ${forged}` : forged;
+  }
   const result: ExerciseResult = {
     version: 3,
     exercise: exercise.name,
@@ -251,7 +319,7 @@ export function interpret(exercise: ExerciseSpec, outcome: SandboxOutcome, scann
     score: scoreOf(points, maxPoints),
     durationMs: Math.round(durationMs),
   };
-  if (status === 'error' && outcome.output.trim()) result.output = capText(outcome.output.trim(), 2000);
+  if (status === 'error' && outcome.output.trim()) result.output = showRunOutput ? capText(outcome.output.trim(), 2000) : HIDDEN_OUTPUT;
   return result;
 }
 
@@ -262,16 +330,53 @@ export interface SubmissionOptions extends GradeOptions {
   name?: string;
 }
 
-/** Grades every exercise (or one) of a submission folder, one after another. */
+/** A result for an exercise the grader could not grade, marked as the grader's error (never the student's points). */
+export function graderError(exercise: ExerciseSpec, error: unknown, durationMs = 0): ExerciseResult {
+  return {
+    version: 3,
+    exercise: exercise.name,
+    title: exercise.title,
+    status: 'error',
+    message: capText(`grader error: ${(error as Error)?.message ?? String(error)}`, 1000),
+    tests: [],
+    points: 0,
+    maxPoints: 0,
+    score: 0,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** Grades every exercise (or one) of a submission folder, one after another, on one warm type checker. */
 export async function gradeSubmission(course: Course, submission: string, options: SubmissionOptions = {}): Promise<SubmissionResult> {
   const folder = resolve(submission);
   if (!existsSync(folder)) throw new Error(`the submission folder ${folder} does not exist`);
   const exercises = options.exercise ? [findExercise(course, options.exercise)] : course.exercises;
-  const exercisesDir = submissionExercisesDir(folder);
+  const located = exercisesFolderOf(folder);
+  const { isolation } = chooseIsolation(options.isolation ?? 'os');
+  const typeChecker = options.typeChecker ?? new TypeCheckService(isolation, options.typeCheckLimits?.memoryMb);
   const results: ExerciseResult[] = [];
-  for (const exercise of exercises) {
-    if (options.signal?.aborted) break;
-    results.push(await gradeExercise(course, exercise, exercisesDir, options));
+  try {
+    for (const exercise of exercises) {
+      if (options.signal?.aborted) break;
+      if ('refused' in located) {
+        results.push(emptyResult(exercise, 'error', located.refused, scanTests(readTests(course, exercise, options), exercise.tests), 0));
+        continue;
+      }
+      const started = performance.now();
+      try {
+        results.push(await gradeExercise(course, exercise, located.folder, { ...options, typeChecker }, folder));
+      } catch (error) {
+        if (options.signal?.aborted) break;
+        results.push(graderError(exercise, error, performance.now() - started));
+      }
+    }
+  } finally {
+    if (!options.typeChecker) typeChecker.close();
   }
   return summarizeSubmission(options.name ?? basename(folder), results);
+}
+
+function readTests(course: Course, exercise: ExerciseSpec, options: GradeOptions): string {
+  const path = join(testsFolder(course, exercise, options), exercise.tests);
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }

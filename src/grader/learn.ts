@@ -12,6 +12,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gradeExercise } from './grade.js';
+import { chooseIsolation } from './sandbox/launch.js';
+import { TypeCheckService } from './typecheck/service.js';
 import { exerciseFolder, findExercise, type Course, type ExerciseSpec } from './manifest.js';
 import { formatTests } from './report.js';
 import type { ExerciseResult } from './results.js';
@@ -74,6 +76,8 @@ export class LearnSession {
   private running: Promise<ExerciseResult | undefined> | undefined;
   private rerun = false;
   private controller = new AbortController();
+  /** Kept warm between runs (a run after a save then type-checks in a fraction of a second); ended by close(). */
+  private typeChecker: TypeCheckService | undefined;
   lastResult: ExerciseResult | undefined;
 
   constructor(options: LearnOptions) {
@@ -143,8 +147,11 @@ export class LearnSession {
     this.progress.current = exercise.name;
     if (this.interactive) this.write('\x1b[2J\x1b[H');
     this.write(`${this.header(exercise)}\nrunning the tests...\n`);
+    this.typeChecker ??= new TypeCheckService(chooseIsolation('best').isolation);
     const result = await gradeExercise(this.course, exercise, this.course.exercisesDir, {
       testsFrom: 'exercises',
+      isolation: 'best',
+      typeChecker: this.typeChecker,
       signal: this.controller.signal,
     });
     this.lastResult = result;
@@ -188,7 +195,7 @@ export class LearnSession {
    */
   async key(key: string): Promise<'quit' | undefined> {
     if (key === 'q' || key === '\u0003') {
-      this.stop();
+      this.close();
       return 'quit';
     }
     if (key === 'h') this.write(`\n${this.hint()}\n`);
@@ -204,5 +211,12 @@ export class LearnSession {
   stop(): void {
     this.controller.abort();
     this.controller = new AbortController();
+  }
+
+  /** Ends the run in progress and the type checker: the session is over. */
+  close(): void {
+    this.stop();
+    this.typeChecker?.close();
+    this.typeChecker = undefined;
   }
 }

@@ -22,7 +22,7 @@ export interface ExerciseSpec {
   difficulty: number;
   /** The files the student writes, relative to the exercise folder. */
   files: string[];
-  /** The mocha test file, relative to the exercise folder. */
+  /** The test file (mocha's interface), relative to the exercise folder. */
   tests: string;
   /** Hard bound on the whole test run, in seconds. */
   timeLimitSeconds: number;

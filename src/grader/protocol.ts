@@ -1,19 +1,19 @@
 /**
- * What the sandboxed test process tells the grader, one JSON object per line
- * on file descriptor 3 (a pipe of its own, apart from the student's stdout and
- * stderr). Each test is reported as soon as it ends, so the grader keeps the
- * results of the tests that finished even if a later one hangs or kills the
- * process.
+ * What the sandboxed test process tells the grader, one signed line per event
+ * on file descriptor 3 (engine/signed-report.ts: a pipe of its own, apart
+ * from the student's stdout and stderr). Each test is reported as soon as it
+ * ends, so the grader keeps the results of the tests that finished even if a
+ * later one hangs or kills the process.
  */
 
-/** A test as mocha names it: `fullTitle` joins the describe titles and the test title. */
+/** A test as mocha names it: `fullTitle` joins the describe titles and the test title with spaces. */
 export interface PlannedTest {
   fullTitle: string;
   title: string;
 }
 
 export type RunnerEvent =
-  /** Every test mocha found, before any runs. */
+  /** Every test registered, before any runs (the grader plans from the source, not from this). */
   | { type: 'plan'; tests: PlannedTest[] }
   | { type: 'test-start'; fullTitle: string }
   | {

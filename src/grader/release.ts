@@ -66,7 +66,8 @@ function studentPackageJson(source: string): string {
   const json = JSON.parse(readFileSync(source, 'utf8')) as { scripts?: Record<string, string> };
   const scripts: Record<string, string> = {};
   for (const name of studentScripts) if (json.scripts?.[name]) scripts[name] = json.scripts[name];
-  scripts.test = 'npm run grade --silent';
+  // A student checks their own code: the OS sandbox where the machine has one, without it elsewhere.
+  scripts.test = 'npm run grade --silent -- --self-check';
   json.scripts = scripts;
   return JSON.stringify(json, null, 2) + '\n';
 }
@@ -80,7 +81,7 @@ export function autogradingConfig(course: Course): object {
       return {
         name: `${exercise.name}: ${exercise.title}`,
         setup: index === 0 ? 'npm ci' : '',
-        run: `npm run grade --silent -- --exercise ${exercise.name} --tests exercises`,
+        run: `npm run grade --silent -- --exercise ${exercise.name} --tests exercises --self-check`,
         input: '',
         output: '',
         comparison: 'included',

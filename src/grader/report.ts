@@ -3,7 +3,7 @@
  * terminal, an HTML table for notebooks, JUnit XML for CI dashboards, and the
  * class gradebook as CSV (one row per student, one column per exercise).
  */
-import { firstProblem, type ExerciseResult, type SubmissionResult } from './results.js';
+import { firstProblem, sandboxNotes, type ExerciseResult, type SubmissionResult } from './results.js';
 
 function oneLine(text: string, width: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -22,6 +22,13 @@ function columns(header: string[], rows: string[][]): string {
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(format)].join('\n');
 }
 
+/** A banner for results graded without the OS sandbox ('' when every one was sandboxed). */
+export function sandboxBanner(results: SubmissionResult[]): string {
+  return sandboxNotes(results)
+    .map((note) => `!!! ${note} !!!`)
+    .join('\n');
+}
+
 /** The terminal table of one submission: exercise, points, status, first problem. */
 export function formatTable(result: SubmissionResult, messageWidth = 80): string {
   const rows = result.exercises.map((exercise) => [
@@ -31,7 +38,8 @@ export function formatTable(result: SubmissionResult, messageWidth = 80): string
     oneLine(firstProblem(exercise), messageWidth),
   ]);
   rows.push(['total', formatPoints(result.points, result.maxPoints), result.status, `score ${Math.round(result.score * 100)}%`]);
-  return columns(['exercise', 'points', 'status', 'first problem'], rows);
+  const banner = sandboxBanner([result]);
+  return (banner ? `${banner}\n` : '') + columns(['exercise', 'points', 'status', 'first problem'], rows);
 }
 
 /** Every test of an exercise, one line each (for a single exercise, or `--verbose`). */
@@ -43,7 +51,8 @@ export function formatTests(exercise: ExerciseResult, messageWidth = 100): strin
     return test.message ? `${head}\n         ${oneLine(test.message, messageWidth)}` : head;
   });
   if (exercise.message && exercise.tests.length === 0) lines.push(...exercise.message.split('\n').map((line) => `  ${line}`));
-  return [`${exercise.exercise}: ${exercise.status} ${formatPoints(exercise.points, exercise.maxPoints)}`, ...lines].join('\n');
+  const head = `${exercise.exercise}: ${exercise.status} ${formatPoints(exercise.points, exercise.maxPoints)}${exercise.sandbox ? ` (${exercise.sandbox})` : ''}`;
+  return [head, ...lines].join('\n');
 }
 
 function escapeHtml(text: string): string {
@@ -62,9 +71,11 @@ export function formatHtml(exercise: ExerciseResult): string {
       `<td ${cell}><pre style="margin:0;white-space:pre-wrap">${escapeHtml(test.message ?? '')}</pre></td></tr>`,
   );
   const message = exercise.message ? `<pre style="white-space:pre-wrap;color:${colour[exercise.status]}">${escapeHtml(exercise.message)}</pre>` : '';
+  const sandbox = exercise.sandbox ? `<p style="color:#cf222e"><b>${escapeHtml(exercise.sandbox)}</b></p>` : '';
   return (
     `<div><b>${escapeHtml(exercise.title)}</b> (${escapeHtml(exercise.exercise)}): ` +
     `<b style="color:${colour[exercise.status]}">${exercise.status}</b>, ${formatPoints(exercise.points, exercise.maxPoints)} points` +
+    sandbox +
     message +
     (rows.length > 0
       ? `<table><thead><tr><th ${cell}>test</th><th ${cell}>points</th><th ${cell}>status</th><th ${cell}>message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
@@ -103,7 +114,9 @@ export function formatJUnit(results: SubmissionResult[]): string {
       );
     }),
   );
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suites.join('\n')}\n</testsuites>\n`;
+  const notes = sandboxNotes(results);
+  const name = notes.length > 0 ? ` name="${escapeXml(notes.join('; '))}"` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${name}>\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 function csvCell(value: string | number): string {
@@ -112,22 +125,30 @@ function csvCell(value: string | number): string {
 }
 
 /**
- * The gradebook: a header (student, each exercise, total), a row of the
+ * The gradebook: a header (student, each exercise, total, notes), a row of the
  * points each exercise is worth, then one row per student with the points
- * earned. Exercises are in course order.
+ * earned. Exercises are in course order. An exercise the grader could not
+ * grade (a grader error, an interrupted run) has an empty cell, and the notes
+ * column says why; a row graded without the OS sandbox says that too.
  */
 export function formatGradebook(exerciseNames: string[], results: SubmissionResult[]): string {
-  const header = ['student', ...exerciseNames, 'total'];
+  const header = ['student', ...exerciseNames, 'total', 'notes'];
   const maxByExercise = new Map<string, number>();
   for (const result of results) {
     for (const exercise of result.exercises) maxByExercise.set(exercise.exercise, Math.max(maxByExercise.get(exercise.exercise) ?? 0, exercise.maxPoints));
   }
-  const maxRow = ['(max points)', ...exerciseNames.map((name) => maxByExercise.get(name) ?? 0)];
-  maxRow.push(exerciseNames.reduce((sum, name) => sum + (maxByExercise.get(name) ?? 0), 0));
+  const maxRow: Array<string | number> = ['(max points)', ...exerciseNames.map((name) => maxByExercise.get(name) ?? 0)];
+  maxRow.push(exerciseNames.reduce((sum, name) => sum + (maxByExercise.get(name) ?? 0), 0), '');
   const rows = results.map((result) => {
-    const byName = new Map(result.exercises.map((exercise) => [exercise.exercise, exercise.points]));
-    const points = exerciseNames.map((name) => byName.get(name) ?? 0);
-    return [result.submission, ...points, points.reduce((sum, value) => sum + value, 0)];
+    const byName = new Map(result.exercises.map((exercise) => [exercise.exercise, exercise]));
+    const notGraded = (exercise: ExerciseResult | undefined) => !exercise || /^(grader error|not graded)/.test(exercise.message ?? '');
+    const cells = exerciseNames.map((name) => (notGraded(byName.get(name)) ? '' : byName.get(name)!.points));
+    const notes = [
+      ...exerciseNames.filter((name) => notGraded(byName.get(name))).map((name) => `${name}: ${byName.get(name)?.message ?? 'not graded'}`),
+      ...sandboxNotes([result]),
+    ];
+    const total = cells.reduce<number>((sum, value) => sum + (typeof value === 'number' ? value : 0), 0);
+    return [result.submission, ...cells, total, notes.join('; ')];
   });
   return [header, maxRow, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -39,6 +39,8 @@ export interface ExerciseResult {
   timings?: { compileMs: number; testMs: number };
   /** Test output not tied to a test (capped), useful when the run crashed. */
   output?: string;
+  /** Set when this exercise was graded without the OS sandbox, saying so. */
+  sandbox?: string;
 }
 
 export interface SubmissionResult {
@@ -79,6 +81,11 @@ export function summarizeSubmission(name: string, exercises: ExerciseResult[]): 
     maxPoints,
     score: scoreOf(points, maxPoints),
   };
+}
+
+/** Sentences saying that results were graded without the OS sandbox (none when all were sandboxed). */
+export function sandboxNotes(results: SubmissionResult[]): string[] {
+  return [...new Set(results.flatMap((result) => result.exercises.flatMap((exercise) => (exercise.sandbox ? [exercise.sandbox] : []))))];
 }
 
 /** The message to show for an exercise in one line: its own, or its first failing test's. */

@@ -4,9 +4,10 @@
  * titles joined by spaces), its points (`[3 pts]` in the title, default 1),
  * whether it sits in a HIDDEN TESTS region, and its code.
  *
- * Used for the points a submission could have earned when its run never got
- * as far as listing the tests (type errors, a crash at import), and for the
- * `test_code` of visible tests in results.json.
+ * This is the grader's plan: only the tests found here can earn points, at
+ * the points written here, whatever the test process says it registered. So
+ * every title must be a literal and unique (`testFileProblems` says where one
+ * is not). Also used for the `test_code` of visible tests in results.json.
  */
 import ts from 'typescript';
 import { hiddenRanges } from './markers.js';
@@ -43,6 +44,33 @@ function calleeName(call: ts.CallExpression): string | undefined {
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) return callee.expression.text;
   return undefined;
+}
+
+/**
+ * What keeps a test file from being planned from its source: a describe or
+ * test title that is not a string literal, or two tests with one full title.
+ * Each problem is one line, "file:line: ...".
+ */
+export function testFileProblems(source: string, fileName: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const problems: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node);
+      if (name && ['describe', 'context', 'it', 'test', 'specify'].includes(name) && literalText(node.arguments[0]) === undefined) {
+        const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+        problems.push(`${fileName}:${line}: the title of this ${name}() must be a string literal (the grader plans the tests from the source)`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  const seen = new Set<string>();
+  for (const test of scanTests(source, fileName)) {
+    if (seen.has(test.fullTitle)) problems.push(`${fileName}: two tests are named "${test.fullTitle}"; each needs its own title`);
+    seen.add(test.fullTitle);
+  }
+  return problems;
 }
 
 export function scanTests(source: string, fileName: string): ScannedTest[] {

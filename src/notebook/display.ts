@@ -8,14 +8,26 @@
  * and a `stop()`, and `animate()` returns a promise the cell awaits: the cell
  * stays busy while the animation runs and is done when it ends, by itself.
  */
-import * as tslab from 'tslab';
+import { createRequire } from 'node:module';
 import type { ChartConfiguration } from 'chart.js';
+import type * as Tslab from 'tslab';
 import { renderChartPng, type ChartSize } from './charts.js';
+
+let loadedTslab: typeof Tslab | undefined;
+
+/**
+ * tslab, loaded on first use: it brings a whole TypeScript compiler, which
+ * workers, child processes and the grader's sandbox import the kit without.
+ * (In a notebook the kernel has loaded it already; this is the same module.)
+ */
+function tslab(): typeof Tslab {
+  return (loadedTslab ??= createRequire(import.meta.url)('tslab') as typeof Tslab);
+}
 
 /** What a display can show. */
 export type DisplayContent = { html: string } | { png: Uint8Array } | { svg: string } | { text: string } | { markdown: string };
 
-type Display = ReturnType<typeof tslab.newDisplay>;
+type Display = ReturnType<typeof Tslab.newDisplay>;
 
 function write(display: Display, content: DisplayContent): void {
   try {
@@ -34,7 +46,7 @@ function write(display: Display, content: DisplayContent): void {
 
 /** Shows content once, below the running cell. */
 export function show(content: DisplayContent): void {
-  write(tslab.display as Display, content);
+  write(tslab().display as Display, content);
 }
 
 /**
@@ -52,7 +64,7 @@ export interface LiveDisplayOptions {
 
 /** One output that updates in place, until `stop()` or its time bound. */
 export class LiveDisplay {
-  private readonly display: Display = tslab.newDisplay();
+  private readonly display: Display = tslab().newDisplay();
   private readonly timer: NodeJS.Timeout;
   private isStopped = false;
   /** Number of updates shown so far. */

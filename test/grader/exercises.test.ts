@@ -2,16 +2,18 @@
  * Every exercise of the course (exercises/manifest.json, whatever it lists,
  * even nothing): its committed starter is exactly what generation produces,
  * its solution passes every test (hidden ones included), and its starter
- * fails at least one. The solutions and starters are graded as a class of two
- * on the grader's pool, so the whole check takes about half the time.
+ * fails at least one, and its test file can be planned from its source. The
+ * solutions and starters are graded as a class of two, a job per core.
  */
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gradeClass } from '../../src/grader/class.js';
 import { generateExercises } from '../../src/grader/generate.js';
 import { loadCourse } from '../../src/grader/manifest.js';
+import { exerciseFolder } from '../../src/grader/manifest.js';
 import { firstProblem, type SubmissionResult } from '../../src/grader/results.js';
+import { testFileProblems } from '../../src/grader/test-scan.js';
 import { kitRoot } from '../../src/paths.js';
 import { scratch } from './helpers.js';
 
@@ -38,6 +40,18 @@ describe('grader: every exercise of the course', function () {
     const report = generateExercises(course, { check: true });
     assert.deepEqual(report.stale, [], 'run npm run exercises:generate');
     assert.deepEqual(report.extra, [], 'files in exercises/<unit>/<name>/ that generation does not produce');
+  });
+
+  it('every test file can be planned from its source: literal titles, none twice', () => {
+    const problems = course.exercises.flatMap((exercise) =>
+      testFileProblems(readFileSync(join(exerciseFolder(course, 'solutions', exercise), exercise.tests), 'utf8'), exercise.tests),
+    );
+    assert.deepEqual(problems, []);
+    // And the check finds what it must.
+    assert.deepEqual(
+      testFileProblems("const t = 'x';\ndescribe('s', () => { it(t, () => {}); it('a', () => {}); it('a', () => {}); });\n", 'bad.test.ts'),
+      ['bad.test.ts:2: the title of this it() must be a string literal (the grader plans the tests from the source)', 'bad.test.ts: two tests are named "s a"; each needs its own title'],
+    );
   });
 
   for (const exercise of course.exercises) {

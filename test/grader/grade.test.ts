@@ -58,7 +58,10 @@ describe('grader: grading a submission', () => {
     assert.equal(sum.maxPoints, 8);
     assert.equal(sum.tests.length, 4);
     assert.match(sum.tests[0].message ?? '', /Not implemented yet: sum-list/);
-    assert.match(sum.tests[3].message ?? '', /-1 !== 9/);
+    // The last test ran after a hidden one: what it says is withheld unless the instructor asks.
+    assert.match(sum.tests[3].message ?? '', /withheld: it ran after a hidden test/);
+    const revealed = await gradeSubmission(course, course.root, { exercise: 'sum-list', revealHidden: true });
+    assert.match(revealed.exercises[0].tests[3].message ?? '', /-1 !== 9/);
   });
 
   it('reports type errors as the result, status "error", before any test runs', async () => {

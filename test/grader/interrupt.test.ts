@@ -1,7 +1,8 @@
 /**
  * Ctrl-C during class grading: the sandboxes run in their own process groups
  * (so the terminal's SIGINT does not reach them), so the grader must end them
- * itself. The leftovers harness checks that nothing the grading started lives on.
+ * itself, and still write what it graded. The leftovers harness checks that
+ * nothing the grading started lives on.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ describe('grader: interrupting a class grading', () => {
       const sandboxRunning = () =>
         processTree(running.pid!).some((info) => {
           try {
-            return readFileSync(`/proc/${info.pid}/cmdline`, 'latin1').includes('sandbox-runner');
+            return readFileSync(`/proc/${info.pid}/cmdline`, 'latin1').includes('test-process');
           } catch {
             return false;
           }
@@ -38,7 +39,11 @@ describe('grader: interrupting a class grading', () => {
       assert.ok(sandboxRunning(), 'a sandbox started');
       child.kill('SIGINT');
       assert.equal(await exited, 130, stderr);
-      assert.match(stderr, /SIGINT: stopping the sandboxes/);
+      assert.match(stderr, /SIGINT: stopping the sandboxes; what was graded is still written/);
+      // What was graded is written, and what was not says so.
+      const gradebook = readFileSync(join(work.path, 'gradebook.csv'), 'utf8');
+      assert.match(gradebook, /^student,sum-list,total,notes$/m);
+      assert.match(gradebook, /not graded: the grading was interrupted/);
       // The leftovers harness now checks that no sandbox (nor anything it started) is alive.
     } finally {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -45,7 +45,7 @@ describe('grader: the student release', () => {
       assert.match(readFileSync(join(out, 'exercises/00-basics/sum-list/sum.ts'), 'utf8'), /Not implemented yet: sum-list/);
       const json = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
       assert.deepEqual(Object.keys(json.scripts).sort(), ['build', 'grade', 'learn', 'test']);
-      assert.equal(json.scripts.test, 'npm run grade --silent');
+      assert.equal(json.scripts.test, 'npm run grade --silent -- --self-check');
     } finally {
       work.remove();
     }
@@ -62,8 +62,8 @@ describe('grader: the student release', () => {
       assert.deepEqual(
         config.tests.map((test) => [test.run, test.points, test.setup]),
         [
-          ['npm run grade --silent -- --exercise sum-list --tests exercises', 5, 'npm ci'],
-          ['npm run grade --silent -- --exercise shared-counter --tests exercises', 1, ''],
+          ['npm run grade --silent -- --exercise sum-list --tests exercises --self-check', 5, 'npm ci'],
+          ['npm run grade --silent -- --exercise shared-counter --tests exercises --self-check', 1, ''],
         ],
       );
       assert.ok(existsSync(join(out, '.github/workflows/classroom.yml')));

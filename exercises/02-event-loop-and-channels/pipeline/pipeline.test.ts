@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { withTimeout } from 'course-kit';
+import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
 import { runStages, type Stage } from './pipeline.js';
 
 /** Lets the event loop run `turns` times (promise callbacks and I/O in between). */

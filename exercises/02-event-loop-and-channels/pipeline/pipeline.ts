@@ -14,7 +14,7 @@
  * (its iterator's `return()` runs), and `runStages` rejects only after every task
  * it started has ended.
  */
-import { Channel } from 'course-kit';
+import { Channel } from 'course-kit/02-event-loop-and-channels/channel';
 
 /** One stage: turns a value into the next one (sync or async). `signal` aborts when the pipeline is cancelled. */
 export type Stage = (value: any, signal: AbortSignal) => unknown;

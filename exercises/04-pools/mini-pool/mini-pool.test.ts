@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TimeoutError, withTimeout } from 'course-kit';
+import { TimeoutError, withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
 import { MiniPool } from './mini-pool.js';
 
 interface Span {

@@ -1,44 +1,15 @@
 /**
  * Tests of the Atomics mutex. The threads that contend for it are real worker
- * threads: each loads mutex.ts itself (through tsx's loader, registered inside the
- * worker), rebuilds the mutex from its handle, and runs a small scenario.
+ * threads: each loads mutex.js itself (the compiled file beside this one, as
+ * the grader runs it), rebuilds the mutex from its handle, and runs a small
+ * scenario. The kit's startIsolatedWorker keeps each scenario and its answer
+ * out of reach of the code it tests.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
+import { startIsolatedWorker } from 'course-kit/grader/testing';
 import { Mutex } from './mutex.js';
-
-/** Runs in every worker: loads the mutex module, then the scenario `body(Mutex, data)`, and posts its result. */
-const WORKER_CODE = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxApi) (await import(workerData.tsxApi)).register(); // tsx's loader, so this thread can import TypeScript
-  const { Mutex } = await import(workerData.mutexUrl);
-  const body = (0, eval)('(' + workerData.body + ')');
-  return body(Mutex, workerData.data);
-})().then(
-  (result) => parentPort.postMessage({ ok: true, result }),
-  (error) => parentPort.postMessage({ ok: false, message: String((error && error.stack) || error) }),
-);
-`;
-
-/**
- * Where a worker finds the mutex. Compiled (the grader runs JavaScript): mutex.js
- * beside this file. Run with tsx: mutex.ts, and the URL of tsx's ESM API, whose
- * `register()` lets the worker import TypeScript too.
- */
-function mutexModule(): { mutexUrl: string; tsxApi?: string } {
-  const compiled = new URL('./mutex.js', import.meta.url);
-  if (existsSync(fileURLToPath(compiled))) return { mutexUrl: compiled.href };
-  const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(packageJson, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const tsxApi = pathToFileURL(join(dirname(packageJson), exports['./esm/api'].import.default)).href;
-  return { mutexUrl: new URL('./mutex.ts', import.meta.url).href, tsxApi };
-}
 
 interface Started {
   /** The scenario's result (rejects with the worker's error, or when the worker does not answer in time). */
@@ -46,26 +17,9 @@ interface Started {
   worker: Worker;
 }
 
-/** Starts a worker running scenario `body` (JavaScript source of `(Mutex, data) => result`). */
+/** Starts a worker running scenario `body` (JavaScript source of `({ Mutex }, data) => result`). */
 function startScenario(body: string, data: unknown, timeoutMs = 5000): Started {
-  const worker = new Worker(WORKER_CODE, {
-    eval: true,
-    workerData: { ...mutexModule(), body, data },
-  });
-  const result = new Promise<unknown>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not answer within ${timeoutMs} ms`)), timeoutMs);
-    worker.once('message', (reply: { ok: boolean; result?: unknown; message?: string }) => {
-      clearTimeout(timer);
-      if (reply.ok) resolve(reply.result);
-      else reject(new Error(`in the worker: ${reply.message}`));
-    });
-    worker.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-  result.catch(() => undefined); // handled by the caller; this only avoids an "unhandled rejection" in between
-  return { result, worker };
+  return startIsolatedWorker({ module: new URL('./mutex.js', import.meta.url), scenario: body, data, timeoutMs });
 }
 
 /** Runs `body` with the started workers, and always terminates them. */
@@ -78,7 +32,7 @@ async function withWorkers(started: Started[], body: () => Promise<void>): Promi
 }
 
 /** Cells: [0] the counter (updated WITHOUT atomics), [1] threads inside now, [2] times two were inside, [3] threads ready. */
-const COUNT_SCENARIO = `(Mutex, { handle, cells, iterations, threads }) => {
+const COUNT_SCENARIO = `({ Mutex }, { handle, cells, iterations, threads }) => {
   const mutex = Mutex.from(handle);
   const c = new Int32Array(cells);
   Atomics.add(c, 3, 1);
@@ -94,7 +48,7 @@ const COUNT_SCENARIO = `(Mutex, { handle, cells, iterations, threads }) => {
 }`;
 
 /** Tries what a thread that does not hold the mutex may try; reports what happened. */
-const INTRUDER_SCENARIO = `(Mutex, { handle }) => {
+const INTRUDER_SCENARIO = `({ Mutex }, { handle }) => {
   const mutex = Mutex.from(handle);
   let unlockError = '';
   try { mutex.unlock(); } catch (error) { unlockError = String(error.message); }
@@ -102,7 +56,7 @@ const INTRUDER_SCENARIO = `(Mutex, { handle }) => {
 }`;
 
 /** Blocks in lock() (bounded by timeoutMs), then reports whether it got the mutex, and releases it. */
-const WAITER_SCENARIO = `(Mutex, { handle, timeoutMs }) => {
+const WAITER_SCENARIO = `({ Mutex }, { handle, timeoutMs }) => {
   const mutex = Mutex.from(handle);
   const got = mutex.lock(timeoutMs);
   const holder = mutex.holder;

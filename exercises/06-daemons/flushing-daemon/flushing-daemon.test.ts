@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { withTimeout } from 'course-kit';
+import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
 import { FlushingDaemon } from './flushing-daemon.js';
 
 /** Waits (at most `ms`) until `condition()` holds; false if it never did. */

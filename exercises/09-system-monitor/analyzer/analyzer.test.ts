@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { Channel, withTimeout } from 'course-kit';
+import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
+import { Channel } from 'course-kit/02-event-loop-and-channels/channel';
 import { Analyzer, classify, type Analysed, type Reading } from './analyzer.js';
 
 /**
@@ -77,7 +78,11 @@ describe('analyzer', () => {
     let summary;
     let accepted: Reading[];
     try {
-      await sleep(40);
+      // Mid-stream: once a dozen readings are analysed (a fixed pause would be too short on a busy machine).
+      const firstReadings = async () => {
+        while (results.length < 12) await sleep(1);
+      };
+      await withTimeout(firstReadings(), 3000, { label: 'the first readings' });
       summary = await withTimeout(analyzer.stop(), 3000, { label: 'stop()' });
       accepted = (await withTimeout(Promise.all(sensors), 1000, { label: 'the sensors' })).flat();
     } finally {

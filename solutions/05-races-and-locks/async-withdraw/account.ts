@@ -12,7 +12,7 @@
  * (A→B holding A, B→A holding B) would each wait for the other forever: a
  * deadlock. Taking locks in one global order (by account id) prevents it.
  */
-import { AsyncLock } from 'course-kit';
+import { AsyncLock } from 'course-kit/05-races-and-locks/async-lock';
 
 /** One movement, as written to the ledger. */
 export interface LedgerEntry {

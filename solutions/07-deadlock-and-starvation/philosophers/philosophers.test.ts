@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AsyncLock, withTimeout } from 'course-kit';
+import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
+import { AsyncLock } from 'course-kit/05-races-and-locks/async-lock';
 import { dine } from './philosophers.js';
 
 const makeForks = (n: number): AsyncLock[] => Array.from({ length: n }, () => new AsyncLock());

@@ -13,7 +13,7 @@
  * for fork 0 first, like their neighbour, and a full circle of waits cannot form.
  * The kit's AsyncLock serves waiters in FIFO order, so nobody starves.
  */
-import type { AsyncLock } from 'course-kit';
+import type { AsyncLock } from 'course-kit/05-races-and-locks/async-lock';
 
 export interface DinnerOptions {
   /** Meals each philosopher eats (an integer >= 1). */

@@ -9,7 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { mulberry32, withTimeout } from 'course-kit';
+import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
+import { mulberry32 } from 'course-kit/runtime/mulberry32';
 import { RaceArbiter, type FlyReply, type MoveReply } from './arbitration.js';
 
 /** A simulated network delay of 0..3 event-loop turns, from a seeded generator; counts its calls. */

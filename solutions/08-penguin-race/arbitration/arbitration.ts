@@ -10,7 +10,7 @@
  * numbers: the tests replay every reply in `seq` order on a simple model and
  * compare.
  */
-import { AsyncLock } from 'course-kit';
+import { AsyncLock } from 'course-kit/05-races-and-locks/async-lock';
 
 export interface RaceConfig {
   /** Track length: a penguin that reaches `length` has finished (an integer >= 2). */

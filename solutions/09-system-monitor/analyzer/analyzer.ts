@@ -10,7 +10,7 @@
  * only then does stop() resolve, with a summary. Every reading a sensor got into
  * the channel is analysed exactly once.
  */
-import { Channel } from 'course-kit';
+import { Channel } from 'course-kit/02-event-loop-and-channels/channel';
 
 /** One reading, as a sensor sends it. */
 export interface Reading {

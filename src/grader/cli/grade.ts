@@ -13,26 +13,35 @@
  *   --tests <side>         "solutions" (instructor's tests, with hidden ones) or
  *                          "exercises" (the visible ones); default: solutions if present
  *   --root <folder>        the course (manifest, solutions); default: this repo
- *   --jobs <n>             class only: sandboxes at once (default: CPU count)
+ *   --jobs <n>             class only: exercises graded at once (default: CPU count)
+ *   --reveal-hidden        show what hidden tests said and printed (instructor only)
+ *   --unsafe-no-sandbox    grade without the OS sandbox (where bubblewrap cannot
+ *                          run); every output says so
+ *   --self-check           a student checking their own code (npm test, GitHub
+ *                          Classroom): the OS sandbox when this machine has one,
+ *                          else without it, said in one line
  *   --verbose              every test of every exercise
  *
  * Exit code: 0 when everything graded passes, 1 when something does not,
- * 2 when the command itself is wrong (unknown exercise, missing folder...).
+ * 2 when the command itself is wrong (unknown exercise, missing folder, no
+ * sandbox on this machine...), 130 when interrupted (what was graded is still
+ * written).
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { kitRoot } from '../../paths.js';
 import { gradeClass, listStudents, progressBar } from '../class.js';
-import { gradeSubmission, submissionExercisesDir } from '../grade.js';
+import { gradeSubmission } from '../grade.js';
 import { findExercise, loadCourse, type Course } from '../manifest.js';
-import { formatGradebook, formatJUnit, formatTable, formatTests } from '../report.js';
+import { formatGradebook, formatJUnit, formatTable, formatTests, sandboxBanner } from '../report.js';
 import type { SubmissionResult } from '../results.js';
-import { killRunSandboxes } from '../sandbox.js';
+import { chooseIsolation } from '../sandbox/launch.js';
+import { exercisesFolderOf } from '../submission.js';
 
 const usage =
   'usage: npm run grade -- [folder] [--exercise name] [--class] [--json file] [--junit file] [--gradebook file] ' +
-  '[--tests solutions|exercises] [--root folder] [--jobs n] [--verbose]';
+  '[--tests solutions|exercises] [--root folder] [--jobs n] [--reveal-hidden] [--unsafe-no-sandbox | --self-check] [--verbose]';
 
 interface GradeCommand {
   folder: string;
@@ -44,73 +53,85 @@ interface GradeCommand {
   tests?: 'solutions' | 'exercises';
   root: string;
   jobs?: number;
+  revealHidden: boolean;
+  /** 'os' by default; 'none' with --unsafe-no-sandbox; 'best' with --self-check. */
+  isolation: 'os' | 'none' | 'best';
   verbose: boolean;
 }
 
 class UsageError extends Error {}
 
 function parseArguments(argv: string[]): GradeCommand {
-  const command: GradeCommand = { folder: kitRoot, asClass: false, root: kitRoot, verbose: false };
-  let folder: string | undefined;
-  const value = (index: number, flag: string) => {
-    const text = argv[index];
-    if (text === undefined || text.startsWith('--')) throw new UsageError(`${flag} needs a value; ${usage}`);
-    return text;
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    switch (flag) {
-      case '--exercise':
-        command.exercise = value(++i, flag);
-        break;
-      case '--class':
-        command.asClass = true;
-        break;
-      case '--json':
-        command.json = value(++i, flag);
-        break;
-      case '--junit':
-        command.junit = value(++i, flag);
-        break;
-      case '--gradebook':
-        command.gradebook = value(++i, flag);
-        break;
-      case '--root':
-        command.root = resolve(value(++i, flag));
-        break;
-      case '--tests': {
-        const side = value(++i, flag);
-        if (side !== 'solutions' && side !== 'exercises') throw new UsageError(`--tests must be "solutions" or "exercises", got "${side}"`);
-        command.tests = side;
-        break;
-      }
-      case '--jobs': {
-        const jobs = Number(value(++i, flag));
-        if (!(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`--jobs must be a positive whole number, got "${argv[i]}"`);
-        command.jobs = jobs;
-        break;
-      }
-      case '--verbose':
-        command.verbose = true;
-        break;
-      default:
-        if (flag.startsWith('--')) throw new UsageError(`unknown option ${flag}; ${usage}`);
-        if (folder !== undefined) throw new UsageError(`one folder only (got "${folder}" and "${flag}"); ${usage}`);
-        folder = flag;
-    }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        exercise: { type: 'string' },
+        class: { type: 'boolean' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        gradebook: { type: 'string' },
+        tests: { type: 'string' },
+        root: { type: 'string' },
+        jobs: { type: 'string' },
+        'reveal-hidden': { type: 'boolean' },
+        'unsafe-no-sandbox': { type: 'boolean' },
+        'self-check': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; ${usage}`);
   }
-  if (folder !== undefined) command.folder = resolve(folder);
-  return command;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`one folder only (got ${positionals.map((p) => `"${p}"`).join(' and ')}); ${usage}`);
+  const tests = values.tests;
+  if (tests !== undefined && tests !== 'solutions' && tests !== 'exercises') throw new UsageError(`--tests must be "solutions" or "exercises", got "${tests}"`);
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`--jobs must be a positive whole number, got "${values.jobs}"`);
+  }
+  if (values['unsafe-no-sandbox'] && values['self-check']) throw new UsageError('--unsafe-no-sandbox and --self-check cannot go together');
+  return {
+    folder: positionals[0] === undefined ? kitRoot : resolve(positionals[0]),
+    exercise: values.exercise,
+    asClass: values.class ?? false,
+    json: values.json,
+    junit: values.junit,
+    gradebook: values.gradebook,
+    tests,
+    root: values.root === undefined ? kitRoot : resolve(values.root),
+    jobs,
+    revealHidden: values['reveal-hidden'] ?? false,
+    isolation: values['unsafe-no-sandbox'] ? 'none' : values['self-check'] ? 'best' : 'os',
+    verbose: values.verbose ?? false,
+  };
 }
 
 /** A class folder holds no exercises itself, but its subfolders do. */
 function looksLikeClass(course: Course, folder: string): boolean {
   const holdsExercises = (dir: string) => {
-    const exercisesDir = submissionExercisesDir(dir);
-    return course.exercises.some((exercise) => existsSync(join(exercisesDir, exercise.unit)));
+    const located = exercisesFolderOf(dir);
+    return 'folder' in located && course.exercises.some((exercise) => existsSync(join(located.folder, exercise.unit)));
   };
   if (holdsExercises(folder)) return false;
   return readdirSync(folder, { withFileTypes: true }).some((entry) => entry.isDirectory() && holdsExercises(join(folder, entry.name)));
+}
+
+/** Writes the JSON and JUnit files asked for (also after an interruption: what was graded). */
+function writeOutputs(command: GradeCommand, results: SubmissionResult[], asClass: boolean): void {
+  if (command.json) {
+    const json = asClass ? { version: 3, submissions: results } : command.exercise ? results[0].exercises[0] : results[0];
+    writeFileSync(command.json, JSON.stringify(json, null, 2) + '\n');
+    console.error(`results written to ${resolve(command.json)}`);
+  }
+  if (command.junit) {
+    writeFileSync(command.junit, formatJUnit(results));
+    console.error(`JUnit XML written to ${resolve(command.junit)}`);
+  }
 }
 
 async function main(): Promise<number> {
@@ -122,18 +143,19 @@ async function main(): Promise<number> {
     if (course.exercises.length === 0) throw new UsageError(`${course.manifestPath} lists no exercises: nothing to grade`);
     if (command.exercise) findExercise(course, command.exercise);
     if (!existsSync(command.folder) || !statSync(command.folder).isDirectory()) throw new UsageError(`${command.folder} is not a folder`);
+    const { note } = chooseIsolation(command.isolation); // no sandbox here: one line, exit 2
+    if (command.isolation === 'none') console.error('!!! UNSAFE: grading without the OS sandbox (--unsafe-no-sandbox): submissions can read and write what you can !!!');
+    else if (note) console.error(`note: ${note}; fine for checking your own code, grades come from your instructor`);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     return 2;
   }
+  const isolation = command.isolation;
 
   const controller = new AbortController();
-  const runId = randomUUID();
   const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping the sandboxes`);
+    console.error(`\n${signal}: stopping the sandboxes; what was graded is still written`);
     controller.abort();
-    killRunSandboxes(runId);
-    process.exitCode = 130;
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -148,6 +170,8 @@ async function main(): Promise<number> {
       exercise: command.exercise,
       testsFrom: command.tests,
       size: command.jobs,
+      isolation,
+      revealHidden: command.revealHidden,
       signal: controller.signal,
       onProgress: (done, total, job) => {
         const line = progressBar(done, total, `${job.student}/${job.exercise}`);
@@ -168,7 +192,8 @@ async function main(): Promise<number> {
     const result = await gradeSubmission(course, command.folder, {
       exercise: command.exercise,
       testsFrom: command.tests,
-      runId,
+      isolation,
+      revealHidden: command.revealHidden,
       signal: controller.signal,
       name: command.folder === kitRoot ? 'submission' : undefined,
     });
@@ -176,27 +201,19 @@ async function main(): Promise<number> {
     if (command.verbose || command.exercise) console.log(result.exercises.map((exercise) => formatTests(exercise)).join('\n') + '\n');
     console.log(formatTable(result));
   }
-
-  if (command.json) {
-    const json = asClass ? { version: 3, submissions: results } : command.exercise ? results[0].exercises[0] : results[0];
-    writeFileSync(command.json, JSON.stringify(json, null, 2) + '\n');
-    console.error(`results written to ${resolve(command.json)}`);
+  writeOutputs(command, results, asClass);
+  const banner = sandboxBanner(results);
+  if (banner) console.error(banner);
+  if (controller.signal.aborted) {
+    console.error('grading stopped; nothing is left running');
+    return 130;
   }
-  if (command.junit) {
-    writeFileSync(command.junit, formatJUnit(results));
-    console.error(`JUnit XML written to ${resolve(command.junit)}`);
-  }
-  if (controller.signal.aborted) return 130;
   return results.every((result) => result.status === 'pass') ? 0 : 1;
 }
 
 try {
   process.exitCode = await main();
 } catch (error) {
-  if (process.exitCode === 130) {
-    console.error('grading stopped; nothing is left running');
-  } else {
-    console.error(`error: ${(error as Error).message}`);
-    process.exitCode = 2;
-  }
+  console.error(`error: ${(error as Error).message}`);
+  process.exitCode = 2;
 }

@@ -97,12 +97,16 @@ async function main(): Promise<number> {
     }
     return 0;
   }
-  if (!terminal) {
-    const result = await session.runCurrent();
-    return result === undefined || result.status === 'pass' ? 0 : 1;
+  try {
+    if (!terminal) {
+      const result = await session.runCurrent();
+      return result === undefined || result.status === 'pass' ? 0 : 1;
+    }
+    await watchMode(session);
+    return 0;
+  } finally {
+    session.close();
   }
-  await watchMode(session);
-  return 0;
 }
 
 try {
