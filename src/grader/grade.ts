@@ -232,6 +232,7 @@ export function interpret(
   const events = outcome.events;
   const reported = new Map<string, Extract<RunnerEvent, { type: 'test' }>>();
   let running: string | undefined;
+  const twice = new Set<string>();
   const startOrder: string[] = [];
   for (const event of events) {
     if (event.type === 'test-start') {
@@ -239,6 +240,8 @@ export function interpret(
       startOrder.push(event.fullTitle);
     }
     if (event.type === 'test') {
+      // Two results under one title cannot both be the plan's test: neither is believed.
+      if (reported.has(event.fullTitle)) twice.add(event.fullTitle);
       reported.set(event.fullTitle, event);
       if (running === event.fullTitle) running = undefined;
     }
@@ -260,7 +263,10 @@ export function interpret(
     const withhold = (test.hidden && !revealHidden) || afterHidden.has(test.fullTitle);
     let status: Status;
     let message: string | null = null;
-    if (report) {
+    if (report && twice.has(test.fullTitle)) {
+      status = 'fail';
+      message = 'reported twice: the code under test may have added a test of the same name';
+    } else if (report) {
       status = report.state === 'passed' ? 'pass' : 'fail';
       message = status === 'fail' && withhold ? (test.hidden ? HIDDEN_FAILED : AFTER_HIDDEN) : (report.message ?? null);
     } else if (test.fullTitle === running && stopReason) {

@@ -150,4 +150,22 @@ describe('grader: the sandbox test runner', () => {
     assert.deepEqual(log, ['failed: registered twice']);
     assert.equal(ran, false);
   });
+
+  it('registration ends when the test file has loaded: a test added while tests run is refused', async () => {
+    const registry = createRegistry();
+    const api = registry.api as unknown as Api;
+    let refusal = '';
+    api.it('adds a test', () => {
+      try {
+        api.it('a passing look-alike', () => undefined);
+      } catch (error) {
+        refusal = (error as Error).message;
+      }
+    });
+    registry.close();
+    const runner = createRunner(registry.root, { testStart: () => undefined, testEnd: () => undefined, hookFailed: () => undefined }, { defaultTimeoutMs: 2000, setTimeout, clearTimeout });
+    await runner.run(new Set(), '');
+    assert.equal(refusal, 'it() can be called only while the test file loads');
+    assert.equal(registry.tests().length, 1);
+  });
 });

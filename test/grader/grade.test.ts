@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { gradeExercise, gradeSubmission } from '../../src/grader/grade.js';
+import { gradeExercise, gradeSubmission, interpret, limitsOf } from '../../src/grader/grade.js';
+import { scanTests } from '../../src/grader/test-scan.js';
 import { findExercise } from '../../src/grader/manifest.js';
 import type { ExerciseResult } from '../../src/grader/results.js';
 import { fixtureCourse, scratch, writeSubmission } from './helpers.js';
@@ -107,5 +108,39 @@ describe('grader: grading a submission', () => {
     assert.equal(result.exercises[0].status, 'pass');
     assert.equal(result.exercises[0].maxPoints, 5);
     assert.ok(result.exercises[0].tests.every((test) => !test.hidden));
+  });
+
+  it('believes no result reported twice under one title, and counts only the tests of the plan', () => {
+    const course = fixtureCourse();
+    const exercise = findExercise(course, 'sum-list');
+    const source = "describe('sum', () => {\n  it('adds [2 pts]', () => {});\n  it('is 0 for nothing', () => {});\n});\n";
+    const test = (fullTitle: string, state: 'passed' | 'failed') => ({ type: 'test' as const, fullTitle, title: fullTitle, state, output: '', durationMs: 1 });
+    const outcome = {
+      events: [
+        test('sum adds [2 pts]', 'failed'),
+        test('sum adds [2 pts]', 'passed'),
+        test('sum is 0 for nothing', 'passed'),
+        test('an extra test [50 pts]', 'passed'),
+        { type: 'end' as const, passed: 3, failed: 1, pending: 0 },
+      ],
+      rejectedLines: 0,
+      exitCode: 0,
+      signal: null,
+      heapExhausted: false,
+      output: '',
+      outputBytes: 0,
+      durationMs: 10,
+      leftoverProcesses: 0,
+    };
+    const result = interpret(exercise, outcome, scanTests(source, 'sum.test.ts'), 10, limitsOf(exercise));
+    assert.deepEqual(
+      result.tests.map((t) => [t.name, t.status, t.points]),
+      [
+        ['sum adds', 'fail', 0],
+        ['sum is 0 for nothing', 'pass', 1],
+      ],
+    );
+    assert.equal(result.maxPoints, 3);
+    assert.match(result.tests[0].message ?? '', /reported twice/);
   });
 });

@@ -86,13 +86,18 @@ function newSuite(title: string, parent: Suite | undefined, pending: boolean): S
  * A fresh registry: the functions a test file calls (`api`, to be installed
  * as globals) and the root suite they fill.
  */
-export function createRegistry(): { api: Record<string, unknown>; root: Suite; tests(): Test[] } {
+export function createRegistry(): { api: Record<string, unknown>; root: Suite; tests(): Test[]; close(): void } {
   const root = newSuite('', undefined, false);
   let current = root;
+  let closed = false;
   const all: Test[] = [];
+  const open = (what: string) => {
+    if (closed) throw new Error(`${what}() can be called only while the test file loads`);
+  };
 
   const describeWith = (pending: boolean) =>
     function describe(title: string, body?: (this: TestContext) => void): void {
+      open('describe');
       if (typeof title !== 'string') throw new TypeError(`describe() needs a title (a string), got ${typeof title}`);
       const suite = newSuite(title, current, pending);
       current.suites.push(suite);
@@ -106,6 +111,7 @@ export function createRegistry(): { api: Record<string, unknown>; root: Suite; t
     };
   const itWith = (pending: boolean) =>
     function it(title: string, fn?: TestFunction): void {
+      open('it');
       if (typeof title !== 'string') throw new TypeError(`it() needs a title (a string), got ${typeof title}`);
       const test: Test = { title, fullTitle: joinTitle(current, title), suite: current, fn, pending: pending || current.pending || fn === undefined };
       current.tests.push(test);
@@ -113,6 +119,7 @@ export function createRegistry(): { api: Record<string, unknown>; root: Suite; t
     };
   const hook = (kind: keyof Hooks) =>
     function registerHook(titleOrFn: string | TestFunction, fn?: TestFunction): void {
+      open(kind);
       const body = typeof titleOrFn === 'function' ? titleOrFn : fn;
       if (typeof body !== 'function') throw new TypeError(`${kind}() needs a function`);
       current.hooks[kind].push(body);
@@ -133,7 +140,15 @@ export function createRegistry(): { api: Record<string, unknown>; root: Suite; t
     afterEach: hook('afterEach'),
   };
   for (const fn of Object.values(api)) Object.freeze(fn);
-  return { api: Object.freeze(api), root, tests: () => [...all] };
+  return {
+    api: Object.freeze(api),
+    root,
+    tests: () => [...all],
+    /** Registration ends once the test file has loaded: a test added while tests run would not be in the checks. */
+    close: () => {
+      closed = true;
+    },
+  };
 }
 
 /** `this` inside a describe body: `this.timeout(ms)` sets the suite's default. */

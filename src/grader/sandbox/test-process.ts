@@ -186,6 +186,7 @@ async function main(): Promise<void> {
     realExit(1);
   }
 
+  registry.close();
   const tests = registry.tests();
   const plan: PlannedTest[] = tests.map((test) => ({ fullTitle: test.fullTitle, title: test.title }));
   report({ type: 'plan', tests: plan });
