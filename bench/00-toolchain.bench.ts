@@ -50,8 +50,29 @@ for (let round = 0; round < 3; round += 1) {
 }
 
 const rows: BenchRow[] = [
-  { benchmark: 'bar chart to PNG (800x450 @2x), median of 20', value: median(chartMs), unit: 'ms', baseline: 'blank canvas PNG', baselineValue: median(blankMs), ratio: median(chartMs) / median(blankMs) },
-  { benchmark: 'first chart in a process (loads fonts)', value: firstChartMs, unit: 'ms', baseline: 'later charts', baselineValue: median(chartMs), ratio: firstChartMs / median(chartMs) },
-  { benchmark: 'tslab kernel start to first result, median of 3', value: median(kernelMs), unit: 'ms', baseline: 'bare node -e 0', baselineValue: median(nodeMs), ratio: median(kernelMs) / median(nodeMs) },
+  {
+    benchmark: 'bar chart to PNG (800x450 @2x), median of 20',
+    value: median(chartMs),
+    unit: 'ms',
+    baseline: 'blank canvas PNG',
+    baselineValue: median(blankMs),
+    ratio: median(chartMs) / median(blankMs),
+  },
+  {
+    benchmark: 'first chart in a process (loads fonts)',
+    value: firstChartMs,
+    unit: 'ms',
+    baseline: 'later charts',
+    baselineValue: median(chartMs),
+    ratio: firstChartMs / median(chartMs),
+  },
+  {
+    benchmark: 'tslab kernel start to first result, median of 3',
+    value: median(kernelMs),
+    unit: 'ms',
+    baseline: 'bare node -e 0',
+    baselineValue: median(nodeMs),
+    ratio: median(kernelMs) / median(nodeMs),
+  },
 ];
 printTable('Toolchain', rows);

@@ -84,12 +84,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-async function compare(
-  label: string,
-  kit: () => Promise<number>,
-  bare: () => Promise<Timing>,
-  bareName: string,
-): Promise<BenchRow[]> {
+async function compare(label: string, kit: () => Promise<number>, bare: () => Promise<Timing>, bareName: string): Promise<BenchRow[]> {
   const kitTimes: number[] = [];
   const bareTimes: Timing[] = [];
   for (let round = 0; round < WARMUP + ROUNDS; round++) {

@@ -27,8 +27,7 @@ const folder = mkdtempSync(join(tmpdir(), 'bench-pools-'));
 const taskModule = join(folder, 'tasks.mjs');
 writeFileSync(
   taskModule,
-  'export default function increment(x) { return x + 1; }\n' +
-    'export function incrementAll(items) { return items.map((x) => x + 1); }\n',
+  'export default function increment(x) { return x + 1; }\n' + 'export function incrementAll(items) { return items.map((x) => x + 1); }\n',
 );
 
 const increment = (x: number) => x + 1;
@@ -92,7 +91,12 @@ async function overhead(): Promise<BenchRow[]> {
     met: value >= baselineValue,
   });
   return [
-    row(`trivial task x ${TASKS.toLocaleString('en-US')}, separate submissions (apply of a function)`, best.kitApply, best.piscinaRun, 'piscina run'),
+    row(
+      `trivial task x ${TASKS.toLocaleString('en-US')}, separate submissions (apply of a function)`,
+      best.kitApply,
+      best.piscinaRun,
+      'piscina run',
+    ),
     row(`same, kit apply of { module, export } (same file as piscina)`, best.kitModule, best.piscinaRun, 'piscina run'),
     row(`same items, chunks of ${CHUNK} (kit map chunksize)`, best.kitMap, best.piscinaChunks, 'piscina run of chunks'),
   ];
@@ -109,7 +113,11 @@ async function speedup(): Promise<BenchRow[]> {
   let one = Infinity;
   let many = Infinity;
   try {
-    for (const pool of [single, parallel]) await pool.map(job, Array.from({ length: pool.size }, () => rounds / 10)); // start, warm up
+    for (const pool of [single, parallel])
+      await pool.map(
+        job,
+        Array.from({ length: pool.size }, () => rounds / 10),
+      ); // start, warm up
     // Alternate, best of 3 each: a noisy neighbour slows one round, not one side.
     for (let round = 0; round < 3; round++) {
       let start = performance.now();

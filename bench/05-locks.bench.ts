@@ -58,13 +58,16 @@ async function sharedRate(mode: 'lock' | 'atomics', workers: number): Promise<nu
   const ops = LOCK_OPS / workers;
   const threads = Array.from(
     { length: workers },
-    () => new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl, mode, ops, lockHandle: lock.handle, counter, gate: gate.buffer } }),
+    () =>
+      new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl, mode, ops, lockHandle: lock.handle, counter, gate: gate.buffer } }),
   );
   try {
     const spans = threads.map(
       (thread) =>
         new Promise<[number, number]>((resolve, reject) => {
-          thread.once('message', (message) => (Array.isArray(message) ? resolve(message as [number, number]) : reject(new Error(message.error))));
+          thread.once('message', (message) =>
+            Array.isArray(message) ? resolve(message as [number, number]) : reject(new Error(message.error)),
+          );
           thread.once('error', reject);
         }),
     );

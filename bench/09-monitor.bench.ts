@@ -35,9 +35,13 @@ async function ended(child: ChildProcess): Promise<void> {
 }
 
 async function monitorCost(): Promise<{ monitorShare: number; idleShare: number; lagP99Max: number; readings: number }> {
-  const monitor = spawn(process.execPath, [compiledEntry('09-system-monitor/cli.ts'), '--json', '--interval', '1s', '--duration', `${WINDOW_S + STARTUP_S + 1}s`], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const monitor = spawn(
+    process.execPath,
+    [compiledEntry('09-system-monitor/cli.ts'), '--json', '--interval', '1s', '--duration', `${WINDOW_S + STARTUP_S + 1}s`],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   let output = '';
   monitor.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -49,8 +53,14 @@ async function monitorCost(): Promise<{ monitorShare: number; idleShare: number;
     const monitorShare = (treeCpuSeconds(monitor.pid!) - monitorStart) / wall;
     const idleShare = (treeCpuSeconds(idle.pid!) - idleStart) / wall;
     await ended(monitor);
-    const readings = output.trim().split('\n').map((line) => JSON.parse(line)).filter((object) => object.type === 'reading');
-    const lags = readings.filter((reading) => reading.sensor === 'lag' && reading.value !== undefined).map((reading) => reading.value as number);
+    const readings = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((object) => object.type === 'reading');
+    const lags = readings
+      .filter((reading) => reading.sensor === 'lag' && reading.value !== undefined)
+      .map((reading) => reading.value as number);
     return { monitorShare, idleShare, lagP99Max: Math.max(...lags), readings: readings.length };
   } finally {
     monitor.kill('SIGKILL');

@@ -62,7 +62,10 @@ async function compiledSumList(): Promise<Record<string, string>> {
   const folder = join(fixtureRoot, 'solutions', '00-basics', 'sum-list');
   const checker = new TypeCheckService('os');
   try {
-    const compiled = await checker.check({ 'sum.ts': readFileSync(join(folder, 'sum.ts'), 'utf8'), 'sum.test.ts': readFileSync(join(folder, 'sum.test.ts'), 'utf8') }, 60);
+    const compiled = await checker.check(
+      { 'sum.ts': readFileSync(join(folder, 'sum.ts'), 'utf8'), 'sum.test.ts': readFileSync(join(folder, 'sum.test.ts'), 'utf8') },
+      60,
+    );
     if (!compiled.ok) throw new Error('the fixture does not compile');
     return compiled.outputs;
   } finally {
@@ -126,11 +129,26 @@ async function sandboxStartUp(): Promise<BenchRow[]> {
 async function plainMocha(course: Course): Promise<number> {
   const files = course.exercises.map((exercise) => join(exerciseFolder(course, 'solutions', exercise), exercise.tests)).filter(existsSync);
   return timed(async () => {
-    const run = spawnSync(process.execPath, [join(kitRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--node-option', 'import=tsx', '--extension', 'ts', '--exit', '--reporter', 'dot', ...files], {
-      cwd: kitRoot,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(kitRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+        '--no-config',
+        '--node-option',
+        'import=tsx',
+        '--extension',
+        'ts',
+        '--exit',
+        '--reporter',
+        'dot',
+        ...files,
+      ],
+      {
+        cwd: kitRoot,
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     if (run.error) throw run.error; // failing tests still give a time; a run that could not start does not
   });
 }
@@ -141,7 +159,13 @@ async function oneSubmission(): Promise<BenchRow[]> {
     const grade = () =>
       timed(async () => {
         const result = await gradeSubmission(fullCourse, fullCourse.solutionsDir, { typeChecker: checker });
-        if (result.status !== 'pass') console.error(`note: ${result.exercises.filter((e) => e.status !== 'pass').map((e) => e.exercise).join(', ')} did not pass`);
+        if (result.status !== 'pass')
+          console.error(
+            `note: ${result.exercises
+              .filter((e) => e.status !== 'pass')
+              .map((e) => e.exercise)
+              .join(', ')} did not pass`,
+          );
       });
     await grade(); // warm-up: TypeScript loaded, its standard library parsed
     const { value, baselineValue, ratio } = await interleaved(3, grade, () => plainMocha(fullCourse));
@@ -166,7 +190,8 @@ async function oneSubmission(): Promise<BenchRow[]> {
 async function classSpeedup(course: Course, students: number, rounds: number): Promise<BenchRow> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-grader-class-'));
   try {
-    for (let i = 0; i < students; i++) cpSync(course.solutionsDir, join(folder, `student-${String(i).padStart(2, '0')}`, 'exercises'), { recursive: true });
+    for (let i = 0; i < students; i++)
+      cpSync(course.solutionsDir, join(folder, `student-${String(i).padStart(2, '0')}`, 'exercises'), { recursive: true });
     const timeClass = (size: number) =>
       timed(async () => {
         const results = await gradeClass(course, folder, { size });
@@ -174,7 +199,11 @@ async function classSpeedup(course: Course, students: number, rounds: number): P
       });
     const workers = availableParallelism();
     // The per-round ratio is default / 1 at a time; its inverse is the speedup.
-    const { value, baselineValue, ratio } = await interleaved(rounds, () => timeClass(workers), () => timeClass(1));
+    const { value, baselineValue, ratio } = await interleaved(
+      rounds,
+      () => timeClass(workers),
+      () => timeClass(1),
+    );
     const speedup = 1 / ratio;
     return {
       benchmark: `a class of ${students} x ${course.exercises.length} exercises (${course === fullCourse ? 'the course' : 'fixture'}): default jobs (${workers}) vs --jobs 1 (ratio = speedup), median of ${rounds}`,
@@ -198,7 +227,8 @@ async function classSpeedup(course: Course, students: number, rounds: number): P
  */
 async function classes(): Promise<BenchRow[]> {
   const rows = [await classSpeedup(loadCourse(fixtureRoot), 20, 3)];
-  if (fullCourse !== classCourse || fullCourse.exercises.length > 2) rows.push(await classSpeedup(fullCourse, Number(process.env.BENCH_GRADER_CLASS ?? 4), 1));
+  if (fullCourse !== classCourse || fullCourse.exercises.length > 2)
+    rows.push(await classSpeedup(fullCourse, Number(process.env.BENCH_GRADER_CLASS ?? 4), 1));
   return rows;
 }
 

@@ -40,7 +40,11 @@ export function printTable(title: string, rows: BenchRow[]): void {
     row.met === undefined ? '' : row.met ? 'yes' : 'NO',
   ]);
   const widths = header.map((cell, column) => Math.max(cell.length, ...lines.map((line) => line[column].length)));
-  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${title}`);
   console.log(format(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));

@@ -11,7 +11,9 @@ import { kitRoot } from '../src/paths.js';
 import { formatFailure, runNotebook } from '../src/tools/notebook-runner.js';
 
 const folder = join(kitRoot, 'notebooks');
-const notebooks = readdirSync(folder).filter((name) => name.endsWith('.ipynb')).sort();
+const notebooks = readdirSync(folder)
+  .filter((name) => name.endsWith('.ipynb'))
+  .sort();
 
 describe('course notebooks run cleanly on the tslab kernel', function () {
   this.timeout(180_000);

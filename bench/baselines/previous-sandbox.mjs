@@ -16,7 +16,9 @@ const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_RUN_END } = Mocha.Runner.constan
 class Reporter {
   constructor(runner) {
     runner.on(EVENT_TEST_PASS, (test) => emit({ type: 'test', fullTitle: test.fullTitle(), state: 'passed' }));
-    runner.on(EVENT_TEST_FAIL, (test, error) => emit({ type: 'test', fullTitle: test.fullTitle(), state: 'failed', message: String(error?.message) }));
+    runner.on(EVENT_TEST_FAIL, (test, error) =>
+      emit({ type: 'test', fullTitle: test.fullTitle(), state: 'failed', message: String(error?.message) }),
+    );
     runner.once(EVENT_RUN_END, () => emit({ type: 'end' }));
   }
 }

@@ -114,11 +114,7 @@ export async function gather(awaitables: readonly unknown[], options: GatherOpti
   if (!options.returnExceptions) return Promise.all(awaitables);
   const settled = await Promise.allSettled(awaitables);
   return settled.map((outcome) =>
-    outcome.status === 'fulfilled'
-      ? outcome.value
-      : outcome.reason instanceof Error
-        ? outcome.reason
-        : new Error(String(outcome.reason)),
+    outcome.status === 'fulfilled' ? outcome.value : outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason)),
   );
 }
 

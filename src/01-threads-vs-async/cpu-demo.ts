@@ -54,7 +54,12 @@ export async function compareCpuModes(
       if (mode === 'sequential') return labels.map((label) => runCpuJob(rounds, label));
       if (mode === 'concurrent') return Promise.all(labels.map(async (label) => runCpuJob(rounds, label)));
       const threads = labels.map(
-        (label) => new Thread<Span>({ target: { module: compiledEntry('01-threads-vs-async/cpu-demo.ts'), export: 'runCpuJob' }, args: [rounds, label], name: label }),
+        (label) =>
+          new Thread<Span>({
+            target: { module: compiledEntry('01-threads-vs-async/cpu-demo.ts'), export: 'runCpuJob' },
+            args: [rounds, label],
+            name: label,
+          }),
       );
       for (const thread of threads) thread.start();
       return Promise.all(threads.map((thread) => thread.join(60_000)));

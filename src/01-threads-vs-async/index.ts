@@ -6,7 +6,17 @@
  */
 export { Thread, type ThreadOptions } from './thread.js';
 export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../runtime/lifecycle.js';
-export { sleep, withTimeout, gather, mapLimit, TimeoutError, type GatherOptions, type MapLimitOptions, type SleepOptions, type WithTimeoutOptions } from './async-tools.js';
+export {
+  sleep,
+  withTimeout,
+  gather,
+  mapLimit,
+  TimeoutError,
+  type GatherOptions,
+  type MapLimitOptions,
+  type SleepOptions,
+  type WithTimeoutOptions,
+} from './async-tools.js';
 export { LagMeter, measureLag, type LagStats, type LagMeterOptions } from './lag-meter.js';
 export { Timeline, timelineChart, traceSpan, currentLane, now, type Span } from './timeline.js';
 export { compareIoModes, runIoJob, SEED_IO_JOBS, type IoMode, type IoModeResult, type IoJobName } from './io-demo.js';

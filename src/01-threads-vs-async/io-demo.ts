@@ -28,7 +28,13 @@ export const SEED_IO_JOBS = [
   { job: 'file', actor: 'ProcesadorArchivos', start: 'inicia escritura de archivo', end: 'fin escritura de archivo', seedSeconds: 3.128 },
   { job: 'api', actor: 'SolicitudRed', start: 'inicia petición API', end: 'fin petición API', seedSeconds: 0.275 },
   { job: 'database', actor: 'OperacionDatabase', start: 'inicia petición en BD', end: 'fin petición en BD', seedSeconds: 2.215 },
-  { job: 'download', actor: 'DescargarArchivos', start: 'inicia descarga de archivo zip', end: 'fin descarga de archivo zip', seedSeconds: 4.623 },
+  {
+    job: 'download',
+    actor: 'DescargarArchivos',
+    start: 'inicia descarga de archivo zip',
+    end: 'fin descarga de archivo zip',
+    seedSeconds: 4.623,
+  },
 ] as const;
 
 export type IoJobName = (typeof SEED_IO_JOBS)[number]['job'];
@@ -145,7 +151,15 @@ export async function compareIoModes(
         const span = mode === 'threads' ? await onThread(job.job, settings) : await runIoJob(job.job, settings, `${mode}`);
         options.log?.(`[${mode}] ${job.actor}: ${job.end} = ${((span.end - started) / 1000).toFixed(3)}`);
         // One row per job, so overlapping jobs stay visible; the row says where the job ran.
-        return { ...span, lane: mode === 'sequential' ? 'sequential (main)' : mode === 'threads' ? `threads · ${job.job} (${span.lane})` : `concurrent · ${job.job} (main)` };
+        return {
+          ...span,
+          lane:
+            mode === 'sequential'
+              ? 'sequential (main)'
+              : mode === 'threads'
+                ? `threads · ${job.job} (${span.lane})`
+                : `concurrent · ${job.job} (main)`,
+        };
       };
       const spans: Span[] = [];
       if (mode === 'sequential') for (const job of SEED_IO_JOBS) spans.push(await run(job));

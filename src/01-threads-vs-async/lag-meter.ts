@@ -108,10 +108,7 @@ export class LagMeter {
  * Runs `work` with a lag meter on and returns its result with the lag it caused
  * (or suffered). The meter stops also when `work` throws.
  */
-export async function measureLag<T>(
-  work: () => T | Promise<T>,
-  options: LagMeterOptions = {},
-): Promise<{ result: T; lag: LagStats }> {
+export async function measureLag<T>(work: () => T | Promise<T>, options: LagMeterOptions = {}): Promise<{ result: T; lag: LagStats }> {
   const meter = new LagMeter(options).start();
   try {
     await meter.sampling();

@@ -119,9 +119,7 @@ export class Timeline {
   /** Spans with times relative to the first start, in ms, sorted by start. */
   relative(): Span[] {
     const origin = Math.min(...this.#spans.map((s) => s.start));
-    return [...this.#spans]
-      .sort((a, b) => a.start - b.start)
-      .map((s) => ({ ...s, start: s.start - origin, end: s.end - origin }));
+    return [...this.#spans].sort((a, b) => a.start - b.start).map((s) => ({ ...s, start: s.start - origin, end: s.end - origin }));
   }
 
   /** A Gantt-style chart.js configuration (horizontal floating bars, one row per lane). */

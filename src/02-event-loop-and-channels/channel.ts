@@ -126,9 +126,7 @@ export class Channel<T> implements AsyncIterable<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#tryRecv();
     if (now) return Promise.resolve(now);
-    return waitForOne<RecvResult<T>>(signal, (ticket, resolve) =>
-      this.#enqueue(this.#receivers, { ticket, deliver: resolve }),
-    );
+    return waitForOne<RecvResult<T>>(signal, (ticket, resolve) => this.#enqueue(this.#receivers, { ticket, deliver: resolve }));
   }
 
   /**
@@ -165,8 +163,7 @@ export class Channel<T> implements AsyncIterable<T> {
           const result = this.#tryRecv();
           return result && (() => handler(result));
         },
-        enqueue: (ticket, settle) =>
-          this.#enqueue(this.#receivers, { ticket, deliver: (result) => settle(() => handler(result)) }),
+        enqueue: (ticket, settle) => this.#enqueue(this.#receivers, { ticket, deliver: (result) => settle(() => handler(result)) }),
       },
     };
   }
@@ -183,8 +180,7 @@ export class Channel<T> implements AsyncIterable<T> {
       channel: this.name,
       [CASE]: {
         attempt: () => (this.#trySend(value) ? run : undefined),
-        enqueue: (ticket, settle, fail) =>
-          this.#enqueue(this.#senders, { ticket, value, sent: () => settle(run), fail }),
+        enqueue: (ticket, settle, fail) => this.#enqueue(this.#senders, { ticket, value, sent: () => settle(run), fail }),
       },
     };
   }

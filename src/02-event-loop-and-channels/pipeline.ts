@@ -97,7 +97,12 @@ export interface BackpressureRow {
  * channel capacity: how many items pile up between source and collector, and how
  * long it takes.
  */
-export async function measureBackpressure(options?: { capacities?: number[]; items?: number; stageMs?: number; workers?: number }): Promise<BackpressureRow[]> {
+export async function measureBackpressure(options?: {
+  capacities?: number[];
+  items?: number;
+  stageMs?: number;
+  workers?: number;
+}): Promise<BackpressureRow[]> {
   const given = checkOptions(options, 'options');
   const capacities = given.capacities ?? [0, 1, 4, 16, 64];
   capacities.forEach((capacity, index) => checkCount(capacity, `capacities[${index}]`));
@@ -132,7 +137,13 @@ export function backpressureChart(rows: BackpressureRow[]): ChartConfiguration {
       plugins: { title: { display: true, text: 'Bounded channels: memory in flight vs run time' } },
       scales: {
         items: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'items in flight' } },
-        ms: { type: 'linear', position: 'right', beginAtZero: true, title: { display: true, text: 'ms' }, grid: { drawOnChartArea: false } },
+        ms: {
+          type: 'linear',
+          position: 'right',
+          beginAtZero: true,
+          title: { display: true, text: 'ms' },
+          grid: { drawOnChartArea: false },
+        },
       },
     },
   };

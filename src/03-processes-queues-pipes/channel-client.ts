@@ -139,13 +139,26 @@ export class ChannelConnection {
   }
 
   giveBack(channel: number, items: unknown[]): void {
-    if (items.length > 0) void this.#request(undefined, (id) => ({ t: 'give-back', c: channel, id }), items, () => {}, () => {});
+    if (items.length > 0)
+      void this.#request(
+        undefined,
+        (id) => ({ t: 'give-back', c: channel, id }),
+        items,
+        () => {},
+        () => {},
+      );
   }
 
   close(channel: number, discard: boolean): void {
     this.#closedChannels.add(channel);
     this.#returnCredit(channel);
-    void this.#request(undefined, (id) => ({ t: 'close', c: channel, id, discard }), [], () => {}, () => {});
+    void this.#request(
+      undefined,
+      (id) => ({ t: 'close', c: channel, id, discard }),
+      [],
+      () => {},
+      () => {},
+    );
   }
 
   /**
@@ -164,7 +177,13 @@ export class ChannelConnection {
       return;
     }
     for (const channel of this.#credit.keys()) this.#returnCredit(channel);
-    await this.#request(undefined, (id) => ({ t: 'bye', id }), [], () => undefined, () => undefined);
+    await this.#request(
+      undefined,
+      (id) => ({ t: 'bye', id }),
+      [],
+      () => undefined,
+      () => undefined,
+    );
     this.#gone = true;
     await new Promise<void>((resolve) => {
       if (socket.closed) return resolve();
@@ -204,7 +223,9 @@ export class ChannelConnection {
     const result = new Promise<Result>((resolve) => {
       this.#pending.set(id, {
         channel,
-        answer: (reply) => resolve(answer(reply)), lost: () => resolve(lost()) });
+        answer: (reply) => resolve(answer(reply)),
+        lost: () => resolve(lost()),
+      });
     });
     writer.write(makeMessage(id), items);
     this.#refreshKeepAlive();

@@ -23,9 +23,7 @@
 export type PutOutcome = 'accepted' | 'closed' | 'timeout' | 'cancelled' | 'gone';
 
 /** How a take ended: some items, or why none. `end`: closed and drained. */
-export type TakeOutcome<T> =
-  | { kind: 'items'; items: T[] }
-  | { kind: 'end' | 'timeout' | 'cancelled' | 'gone' };
+export type TakeOutcome<T> = { kind: 'items'; items: T[] } | { kind: 'end' | 'timeout' | 'cancelled' | 'gone' };
 
 /** Most items a remote producer may put before the owner confirms them. */
 export const CREDIT_WINDOW = 1024;

@@ -6,4 +6,10 @@
 export { Process, type ProcessOptions } from './process.js';
 export { Queue, QueueClosedError, QueueTimeoutError, type QueueOptions, type QueueHandle, type WaitOptions } from './queue.js';
 export { Pipe, PipeEnd, PipeClosedError, PipeTimeoutError, connection, type PipeOptions, type PipeEndHandle } from './pipe.js';
-export { measureTransferCosts, transferCostChart, type TransferCost, type TransferCostOptions, type TransferMode } from './transfer-costs.js';
+export {
+  measureTransferCosts,
+  transferCostChart,
+  type TransferCost,
+  type TransferCostOptions,
+  type TransferMode,
+} from './transfer-costs.js';

@@ -181,9 +181,7 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
       case 'cancelled':
         return new PipeClosedError(`${this.name} was disposed while waiting in recv`);
       case 'gone':
-        return new PipeClosedError(
-          `${this.name} cannot be reached: the thread or process that created the pipe has ended`,
-        );
+        return new PipeClosedError(`${this.name} cannot be reached: the thread or process that created the pipe has ended`);
     }
   }
 }

@@ -111,7 +111,10 @@ export class Process<R = unknown, A extends unknown[] = unknown[]> extends Runne
       if (outcome) this.ended(outcome.ok ? { kind: 'result', value: outcome.value } : { kind: 'error', error: outcome.error });
       else if (spawnError) this.ended({ kind: 'error', error: spawnError });
       else if (signal) {
-        const reason = signal === this.#signalSent ? `was ended by ${signal} (${signal === 'SIGKILL' ? 'kill' : 'terminate'}())` : `was ended by ${signal}`;
+        const reason =
+          signal === this.#signalSent
+            ? `was ended by ${signal} (${signal === 'SIGKILL' ? 'kill' : 'terminate'}())`
+            : `was ended by ${signal}`;
         this.ended({ kind: 'no-result', reason, clean: false });
       } else this.ended({ kind: 'no-result', reason: `exited with code ${code}`, clean: code === 0 });
     });

@@ -245,9 +245,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
 function readCapacity(capacity: unknown): number {
   if (capacity === undefined) return Infinity;
   if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity <= 0) {
-    throw new RangeError(
-      `capacity must be a positive integer (or left out for an unbounded queue), got ${describeValue(capacity)}`,
-    );
+    throw new RangeError(`capacity must be a positive integer (or left out for an unbounded queue), got ${describeValue(capacity)}`);
   }
   return capacity;
 }

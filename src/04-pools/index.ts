@@ -7,14 +7,7 @@ export { Pool, type PoolOptions, type CallOptions, type MapOptions, type Iterate
 export { AsyncResult } from './async-result.js';
 export type { ModuleTask } from './task-function.js';
 export type { WorkerKind } from './worker-handle.js';
-export {
-  PoolAbortError,
-  PoolClosedError,
-  PoolTerminatedError,
-  PoolTimeoutError,
-  TaskTimeoutError,
-  WorkerCrashError,
-} from './errors.js';
+export { PoolAbortError, PoolClosedError, PoolTerminatedError, PoolTimeoutError, TaskTimeoutError, WorkerCrashError } from './errors.js';
 export {
   measureSpeedup,
   speedupChart,

@@ -82,7 +82,7 @@ async function importModule(file: string): Promise<unknown> {
   try {
     tsx = (await import('tsx/esm/api')) as typeof tsx;
   } catch (error) {
-    throw new Error(`${file} is TypeScript, and loading it needs the tsx package (${(error as Error).message})`);
+    throw new Error(`${file} is TypeScript, and loading it needs the tsx package (${(error as Error).message})`, { cause: error });
   }
   return tsx.tsImport(url, url);
 }
@@ -149,9 +149,7 @@ function reply(channel: Channel, done: DoneMessage): void {
     try {
       structuredClone(values[i]);
     } catch (error) {
-      values[i] = serializeError(
-        new TypeError(`the task's result cannot be sent back from the worker: ${(error as Error).message}`),
-      );
+      values[i] = serializeError(new TypeError(`the task's result cannot be sent back from the worker: ${(error as Error).message}`));
       failed.add(i);
     }
   }

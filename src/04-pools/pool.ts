@@ -163,11 +163,7 @@ export class Pool {
   }
 
   /** Like `imap`, but yields each result as soon as it is ready (Python: `imap_unordered`). */
-  imapUnordered<T, R>(
-    fn: Task<[T], R>,
-    items: Iterable<T> | AsyncIterable<T>,
-    options?: IterateOptions,
-  ): AsyncGenerator<Awaited<R>> {
+  imapUnordered<T, R>(fn: Task<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: IterateOptions): AsyncGenerator<Awaited<R>> {
     return this.#startIterate(fn, items, options, false) as AsyncGenerator<Awaited<R>>;
   }
 
@@ -249,7 +245,13 @@ export class Pool {
     const { signal, timeout } = checkCallOptions(options);
     const name = `${method}(${entry.name})`;
     return new Promise((resolve, reject) => {
-      const call: Call = new Call(this.#scheduler, name, () => name, { onResult: (_, value) => (call.release(), resolve(value)), onFailure: reject }, { signal, timeout });
+      const call: Call = new Call(
+        this.#scheduler,
+        name,
+        () => name,
+        { onResult: (_, value) => (call.release(), resolve(value)), onFailure: reject },
+        { signal, timeout },
+      );
       if (call.cancelled) return;
       try {
         this.#scheduler.enqueue(createTask(call, entry, 0, argumentList, false))?.catch((error: unknown) => call.abandon(error, false));
@@ -295,7 +297,12 @@ export class Pool {
   }
 
   /** Checks the arguments of imap/imapUnordered, starts the work at once (as Python does), returns the reader. */
-  #startIterate(fn: unknown, items: unknown, options: IterateOptions | undefined, ordered: boolean): AsyncGenerator<unknown, void, undefined> {
+  #startIterate(
+    fn: unknown,
+    items: unknown,
+    options: IterateOptions | undefined,
+    ordered: boolean,
+  ): AsyncGenerator<unknown, void, undefined> {
     const method = ordered ? 'imap' : 'imapUnordered';
     this.#assertOpen(method);
     const entry = this.#functions.lookup(fn, 'fn');

@@ -93,7 +93,10 @@ export async function measureSpeedup(options?: SpeedupOptions): Promise<SpeedupR
   for (const size of counts) {
     const pool = new Pool({ size, kind });
     try {
-      await pool.map(computeJob, Array.from({ length: size }, () => Math.ceil(rounds / 20))); // start and warm up every worker
+      await pool.map(
+        computeJob,
+        Array.from({ length: size }, () => Math.ceil(rounds / 20)),
+      ); // start and warm up every worker
       let best = Infinity;
       for (let repeat = 0; repeat < repeats; repeat++) {
         const start = performance.now();
@@ -133,8 +136,20 @@ export function speedupChart(result: SpeedupResult): ChartConfiguration {
     data: {
       labels,
       datasets: [
-        { label: 'measured speedup', data: result.rows.map((row) => row.speedup), borderColor: '#d62728', backgroundColor: '#d62728', borderWidth: 3 },
-        { label: 'ideal (one per worker)', data: result.rows.map((row) => row.workers), borderColor: '#999999', borderDash: [6, 6], pointRadius: 0 },
+        {
+          label: 'measured speedup',
+          data: result.rows.map((row) => row.speedup),
+          borderColor: '#d62728',
+          backgroundColor: '#d62728',
+          borderWidth: 3,
+        },
+        {
+          label: 'ideal (one per worker)',
+          data: result.rows.map((row) => row.workers),
+          borderColor: '#999999',
+          borderDash: [6, 6],
+          pointRadius: 0,
+        },
         {
           label: `Amdahl, f = ${f.toFixed(3)}, ${result.cores} cores`,
           data: result.rows.map((row) => amdahlSpeedup(row.workers, f, result.cores)),

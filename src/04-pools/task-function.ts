@@ -72,8 +72,6 @@ export class FunctionRegistry {
       }
       return entry;
     }
-    throw new TypeError(
-      `${parameterName} must be a function or { module, export }, got ${describeValue(task)}`,
-    );
+    throw new TypeError(`${parameterName} must be a function or { module, export }, got ${describeValue(task)}`);
   }
 }

@@ -33,13 +33,7 @@ export interface PendingTask {
   settled: boolean;
 }
 
-export function createTask(
-  owner: TaskOwner,
-  fn: FunctionEntry,
-  index: number,
-  payload: unknown[],
-  chunked: boolean,
-): PendingTask {
+export function createTask(owner: TaskOwner, fn: FunctionEntry, index: number, payload: unknown[], chunked: boolean): PendingTask {
   return { fn, payload, chunked, owner, index, attempts: 0, alone: false, settled: false };
 }
 

@@ -31,11 +31,7 @@ export interface WorkerHandle {
 
 export const workerEntry = (): string => compiledEntry('04-pools/pool-worker.ts');
 
-export function startWorker(
-  kind: WorkerKind,
-  events: WorkerEvents,
-  resourceLimits: ResourceLimits | undefined,
-): WorkerHandle {
+export function startWorker(kind: WorkerKind, events: WorkerEvents, resourceLimits: ResourceLimits | undefined): WorkerHandle {
   return kind === 'threads' ? startThread(events, resourceLimits) : startProcess(events);
 }
 
@@ -50,7 +46,11 @@ function startThread(events: WorkerEvents, resourceLimits: ResourceLimits | unde
       if (ending) return events.exit(undefined);
       if (uncaught) {
         const code = (uncaught as { code?: string }).code;
-        events.exit(code === 'ERR_WORKER_OUT_OF_MEMORY' ? `it ran out of memory (${uncaught.message})` : `uncaught ${uncaught.name}: ${uncaught.message}`);
+        events.exit(
+          code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `it ran out of memory (${uncaught.message})`
+            : `uncaught ${uncaught.name}: ${uncaught.message}`,
+        );
       } else {
         events.exit(`the worker exited with code ${code} (process.exit?)`);
       }

@@ -128,7 +128,8 @@ export class AsyncSemaphore {
       if (released) throw new Error(`${this.#label}: this permit was already released`);
       released = true;
       const next = this.#queue[0];
-      if (next) next.grant(); // hand the permit over: #available stays the same
+      if (next)
+        next.grant(); // hand the permit over: #available stays the same
       else this.#available++;
     };
   }

@@ -12,15 +12,7 @@
  * and future, gets an Error, because the round can no longer complete correctly.
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
-import {
-  allocateHandle,
-  attach,
-  attachedHandle,
-  cellsOf,
-  requireInteger,
-  type Attach,
-  type SharedHandle,
-} from './shared-cells.js';
+import { allocateHandle, attach, attachedHandle, cellsOf, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
 
 /** Plain data naming a Barrier's cells; `Barrier.from(handle)` rebuilds it in a worker. */
 export type BarrierHandle = SharedHandle<'Barrier'>;
@@ -122,7 +114,7 @@ export class Barrier {
       const generation = round >>> ARRIVED_BITS;
       const arrived = round & ARRIVED_MASK;
       const last = arrived === parties - 1;
-      const next = last ? (((generation + 1) & 0x7fff) << ARRIVED_BITS) : round + 1;
+      const next = last ? ((generation + 1) & 0x7fff) << ARRIVED_BITS : round + 1;
       if (Atomics.compareExchange(this.#cells, ROUND, round, next) === round) {
         if (last) Atomics.notify(this.#cells, ROUND);
         return { number: generation, arrivedBefore: arrived };

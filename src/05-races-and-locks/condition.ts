@@ -19,14 +19,7 @@
  * `waitFor(predicate)` is that loop, written once.
  */
 import { deadlineAfter, remainingMs, runAsync, runBlocking, type WaitOutcome, type Waiting } from './atomic-wait.js';
-import {
-  allocateHandle,
-  attach,
-  attachedHandle,
-  cellsOf,
-  type Attach,
-  type SharedHandle,
-} from './shared-cells.js';
+import { allocateHandle, attach, attachedHandle, cellsOf, type Attach, type SharedHandle } from './shared-cells.js';
 import { Lock, type LockHandle } from './shared-lock.js';
 
 /** Plain data naming a Condition's cells and its lock; `Condition.from(handle)` rebuilds both. */

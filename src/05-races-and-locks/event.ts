@@ -5,14 +5,7 @@
  * set" and they sleep again (or time out).
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
-import {
-  allocateHandle,
-  attach,
-  attachedHandle,
-  cellsOf,
-  type Attach,
-  type SharedHandle,
-} from './shared-cells.js';
+import { allocateHandle, attach, attachedHandle, cellsOf, type Attach, type SharedHandle } from './shared-cells.js';
 
 /** Plain data naming an Event's cell; `Event.from(handle)` rebuilds it in a worker. */
 export type EventHandle = SharedHandle<'Event'>;

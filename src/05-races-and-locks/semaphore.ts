@@ -8,15 +8,7 @@
  * with nobody waiting skips the notify.
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
-import {
-  allocateHandle,
-  attach,
-  attachedHandle,
-  cellsOf,
-  requireInteger,
-  type Attach,
-  type SharedHandle,
-} from './shared-cells.js';
+import { allocateHandle, attach, attachedHandle, cellsOf, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
 
 /** Plain data naming a Semaphore's cells; `Semaphore.from(handle)` rebuilds it in a worker. */
 export type SemaphoreHandle = SharedHandle<'Semaphore'>;

@@ -31,7 +31,9 @@ export function cellsOf(handle: unknown, kind: string, cellCount: number): Int32
     (candidate.index as number) < 0 ||
     ((candidate.index as number) + cellCount) * Int32Array.BYTES_PER_ELEMENT > candidate.sab.byteLength
   ) {
-    throw new TypeError(`handle must be a ${kind} handle ({ kind: '${kind}', sab: SharedArrayBuffer, index }), got ${describeValue(handle)}`);
+    throw new TypeError(
+      `handle must be a ${kind} handle ({ kind: '${kind}', sab: SharedArrayBuffer, index }), got ${describeValue(handle)}`,
+    );
   }
   return new Int32Array(candidate.sab, (candidate.index as number) * Int32Array.BYTES_PER_ELEMENT, cellCount);
 }
@@ -52,9 +54,7 @@ export function attach<Handle>(handle: Handle): Attach<Handle> {
 
 /** The handle inside an Attach argument, or undefined for any other argument. */
 export function attachedHandle<Handle>(argument: unknown): Handle | undefined {
-  return typeof argument === 'object' && argument !== null && ATTACH in argument
-    ? (argument as Attach<Handle>)[ATTACH]
-    : undefined;
+  return typeof argument === 'object' && argument !== null && ATTACH in argument ? (argument as Attach<Handle>)[ATTACH] : undefined;
 }
 
 /**

@@ -13,9 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { checkFunction, checkPositiveInteger, checkTimeout, describeValue } from '../runtime/validate.js';
 import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
-export type Trigger =
-  | { on: [EventEmitter | EventTarget, string]; when?: never }
-  | { when: () => boolean; pollMs?: number; on?: never };
+export type Trigger = { on: [EventEmitter | EventTarget, string]; when?: never } | { when: () => boolean; pollMs?: number; on?: never };
 
 export type SporadicOptions = DaemonOptions & Trigger & { maxPending?: number };
 

@@ -58,9 +58,7 @@ export class LabTeam<R> {
     this.#ends = members.map(() => undefined);
     try {
       for (const member of members) {
-        this.threads.push(
-          new Thread<R>({ target: { module, export: member.task }, args: [...member.args], name: member.name }).start(),
-        );
+        this.threads.push(new Thread<R>({ target: { module, export: member.task }, args: [...member.args], name: member.name }).start());
       }
     } catch (error) {
       void this.terminateAll();

@@ -126,13 +126,17 @@ export function lockFairnessChart(results: readonly LockFairnessResult[], show: 
       labels: Array.from({ length: workers }, (_, index) => `worker-${index}`),
       datasets: results.map((result) => ({
         label: `${result.kind} lock (${result.total} turns, Jain ${result.jainIndex.toFixed(2)})`,
-        data: result.acquisitionsPerWorker.map((count) => (show === 'count' ? count : result.total === 0 ? 0 : (100 * count) / result.total)),
+        data: result.acquisitionsPerWorker.map((count) =>
+          show === 'count' ? count : result.total === 0 ? 0 : (100 * count) / result.total,
+        ),
         backgroundColor: colours[result.kind],
       })),
     },
     options: {
       plugins: { title: { display: true, text: 'Who gets the lock? Acquisitions per worker, same time for every lock' } },
-      scales: { y: { beginAtZero: true, title: { display: true, text: show === 'count' ? 'acquisitions' : '% of the lock\'s acquisitions' } } },
+      scales: {
+        y: { beginAtZero: true, title: { display: true, text: show === 'count' ? 'acquisitions' : "% of the lock's acquisitions" } },
+      },
     },
   };
 }

@@ -164,8 +164,12 @@ export interface DeadlockWatchOptions {
  * resolves with it once the same cycle has been seen `confirmations` times in a
  * row. Resolves undefined when `signal` aborts or `until()` turns true first.
  */
-export async function watchForDeadlock(snapshot: () => WaitForGraph, options: DeadlockWatchOptions = {}): Promise<WaitForGraph | undefined> {
-  if (typeof snapshot !== 'function') throw new TypeError(`snapshot must be a function returning a WaitForGraph, got ${describeValue(snapshot)}`);
+export async function watchForDeadlock(
+  snapshot: () => WaitForGraph,
+  options: DeadlockWatchOptions = {},
+): Promise<WaitForGraph | undefined> {
+  if (typeof snapshot !== 'function')
+    throw new TypeError(`snapshot must be a function returning a WaitForGraph, got ${describeValue(snapshot)}`);
   const pollMs = checkPositiveInteger(options.pollMs ?? 10, 'pollMs');
   const confirmations = checkPositiveInteger(options.confirmations ?? 3, 'confirmations');
   const signal = checkSignal(options.signal, 'signal');

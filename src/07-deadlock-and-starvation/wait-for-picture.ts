@@ -56,7 +56,13 @@ const FONT = 'DejaVu Sans, Arial, sans-serif';
 const TITLE_HEIGHT = 56;
 
 function checkGraph(graph: WaitForGraph): void {
-  if (typeof graph !== 'object' || graph === null || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges) || !Array.isArray(graph.cycle)) {
+  if (
+    typeof graph !== 'object' ||
+    graph === null ||
+    !Array.isArray(graph.nodes) ||
+    !Array.isArray(graph.edges) ||
+    !Array.isArray(graph.cycle)
+  ) {
     throw new TypeError(`graph must be a WaitForGraph ({ nodes, edges, cycle }), got ${describeValue(graph)}`);
   }
 }
@@ -258,7 +264,9 @@ export function waitForGraphSvg(graph: WaitForGraph, size: WaitForPictureSize = 
     const dash = edge.kind === 'waits-for' ? ' stroke-dasharray="8 5"' : '';
     parts.push(
       `<line x1="${round(edge.x1)}" y1="${round(edge.y1)}" x2="${round(edge.x2)}" y2="${round(edge.y2)}" stroke="${colour}" stroke-width="${edge.inCycle ? 3 : 1.5}"${dash}/>`,
-      `<polygon points="${arrowHead(edge).map(([x, y]) => `${round(x)},${round(y)}`).join(' ')}" fill="${colour}"/>`,
+      `<polygon points="${arrowHead(edge)
+        .map(([x, y]) => `${round(x)},${round(y)}`)
+        .join(' ')}" fill="${colour}"/>`,
       `<text x="${round(edge.labelX)}" y="${round(edge.labelY)}" text-anchor="middle" dominant-baseline="middle" font-size="12" fill="${colour}">${edgeWords(edge.kind)}</text>`,
     );
   }

@@ -98,7 +98,13 @@ export class ActorDriver {
   #bye(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#link.send({ type: 'bye', requests: this.#requests, replies: this.#replies, mismatches: this.#mismatches, roundTripsMs: this.#roundTripsMs });
+    this.#link.send({
+      type: 'bye',
+      requests: this.#requests,
+      replies: this.#replies,
+      mismatches: this.#mismatches,
+      roundTripsMs: this.#roundTripsMs,
+    });
     this.#link.close();
   }
 }

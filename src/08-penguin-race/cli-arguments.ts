@@ -64,7 +64,8 @@ export function parseRaceArguments(argv: readonly string[]): RaceCommand {
     i++;
     switch (flag) {
       case '--runtime':
-        if (!RUNTIMES.includes(value as RuntimeName)) throw new RaceOptionError(`--runtime must be one of ${RUNTIMES.join(', ')}, got "${value}"`);
+        if (!RUNTIMES.includes(value as RuntimeName))
+          throw new RaceOptionError(`--runtime must be one of ${RUNTIMES.join(', ')}, got "${value}"`);
         options.runtime = value as RuntimeName;
         break;
       case '--penguins':

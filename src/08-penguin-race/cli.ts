@@ -16,8 +16,16 @@ import { renderTrackText } from './track-view.js';
 
 /** Option names as the command line spells them, for errors raised by the library's checks. */
 const FLAGS: Record<string, string> = {
-  penguins: '--penguins', flies: '--flies', length: '--length', seed: '--seed', latencyMs: '--latency',
-  thinkMs: '--think', flyIntervalMs: '--fly-interval', timeLimitMs: '--time-limit', maxStep: '--length', host: '--host',
+  penguins: '--penguins',
+  flies: '--flies',
+  length: '--length',
+  seed: '--seed',
+  latencyMs: '--latency',
+  thinkMs: '--think',
+  flyIntervalMs: '--fly-interval',
+  timeLimitMs: '--time-limit',
+  maxStep: '--length',
+  host: '--host',
   port: '--port',
 };
 
@@ -52,7 +60,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   let signals = 0;
   const onSignal = (): void => {
     if (signals++ === 0) race.stop();
-    if (!command.json) process.stderr.write(signals === 1 ? '\nstopping the race...\n' : 'still stopping (every worker and child is being ended)...\n');
+    if (!command.json)
+      process.stderr.write(signals === 1 ? '\nstopping the race...\n' : 'still stopping (every worker and child is being ended)...\n');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

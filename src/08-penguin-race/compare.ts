@@ -66,10 +66,18 @@ function barChart(title: string, axis: string, rows: RuntimeFigures[], value: (r
 export async function compareRuntimes(options: CompareOptions = {}): Promise<RuntimeComparison> {
   const { runtimes = [...RUNTIMES], ...raceOptions } = options;
   for (const runtime of runtimes) {
-    if (!RUNTIMES.includes(runtime)) throw new RangeError(`runtimes must list some of ${RUNTIMES.join(', ')}, got ${JSON.stringify(runtime)}`);
+    if (!RUNTIMES.includes(runtime))
+      throw new RangeError(`runtimes must list some of ${RUNTIMES.join(', ')}, got ${JSON.stringify(runtime)}`);
   }
   const shared: RaceOptions = {
-    penguins: 8, flies: 2, length: 100, seed: 1, latencyMs: 0, thinkMs: 0, flyIntervalMs: 0, ...raceOptions,
+    penguins: 8,
+    flies: 2,
+    length: 100,
+    seed: 1,
+    latencyMs: 0,
+    thinkMs: 0,
+    flyIntervalMs: 0,
+    ...raceOptions,
   };
   const rows: RuntimeFigures[] = [];
   for (const runtime of runtimes) {
@@ -122,15 +130,31 @@ export async function compareRuntimes(options: CompareOptions = {}): Promise<Run
     data: {
       labels: rows.map((row) => row.runtime),
       datasets: [
-        { label: 'median round trip of one move request (ms)', data: rows.map((row) => row.roundTrip.p50Ms), backgroundColor: '#4e79a7', yAxisID: 'roundTrip' },
-        { label: 'start-up until every actor is ready (ms)', data: rows.map((row) => row.startupMs), backgroundColor: '#f28e2b', yAxisID: 'startup' },
+        {
+          label: 'median round trip of one move request (ms)',
+          data: rows.map((row) => row.roundTrip.p50Ms),
+          backgroundColor: '#4e79a7',
+          yAxisID: 'roundTrip',
+        },
+        {
+          label: 'start-up until every actor is ready (ms)',
+          data: rows.map((row) => row.startupMs),
+          backgroundColor: '#f28e2b',
+          yAxisID: 'startup',
+        },
       ],
     },
     options: {
       plugins: { title: { display: true, text: 'What a message and a start-up cost on each runtime' } },
       scales: {
         roundTrip: { type: 'logarithmic', position: 'left', title: { display: true, text: 'round trip, ms (log scale)' } },
-        startup: { type: 'linear', position: 'right', beginAtZero: true, title: { display: true, text: 'start-up, ms' }, grid: { drawOnChartArea: false } },
+        startup: {
+          type: 'linear',
+          position: 'right',
+          beginAtZero: true,
+          title: { display: true, text: 'start-up, ms' },
+          grid: { drawOnChartArea: false },
+        },
       },
     },
   };

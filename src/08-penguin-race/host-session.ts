@@ -143,7 +143,12 @@ export class ActorSession {
     const bye = this.#bye;
     return bye
       ? {
-          role: this.role, id: this.id, requests: bye.requests, replies: bye.replies, mismatches: bye.mismatches, reported: true,
+          role: this.role,
+          id: this.id,
+          requests: bye.requests,
+          replies: bye.replies,
+          mismatches: bye.mismatches,
+          reported: true,
           roundTripsMs: Array.isArray(bye.roundTripsMs) ? bye.roundTripsMs.filter((ms) => typeof ms === 'number') : [],
         }
       : { role: this.role, id: this.id, requests: 0, replies: 0, mismatches: 0, reported: false };
@@ -224,15 +229,21 @@ export class SessionRoster {
 
   /** Resolves when every actor is ready; rejects naming the first that went away or is late. */
   async whenAllReady(timeoutMs: number, what: string): Promise<void> {
-    await this.#waitFor(() => {
-      if (this.#finishing) throw new Error('the race was stopped before it started');
-      const gone = this.sessions.find((s) => s.state === 'gone');
-      if (gone) throw new Error(`${gone.role} ${gone.id} (${what}) went away before the race started: ${gone.goneReason}`);
-      return this.sessions.every((s) => s.state === 'ready');
-    }, timeoutMs, () => {
-      const late = this.sessions.filter((s) => s.state === 'waiting').map((s) => `${s.role} ${s.id}`);
-      return new Error(`${late.length} actor(s) not ready after ${timeoutMs} ms (${what}): ${late.slice(0, 5).join(', ')}${late.length > 5 ? ', ...' : ''}`);
-    });
+    await this.#waitFor(
+      () => {
+        if (this.#finishing) throw new Error('the race was stopped before it started');
+        const gone = this.sessions.find((s) => s.state === 'gone');
+        if (gone) throw new Error(`${gone.role} ${gone.id} (${what}) went away before the race started: ${gone.goneReason}`);
+        return this.sessions.every((s) => s.state === 'ready');
+      },
+      timeoutMs,
+      () => {
+        const late = this.sessions.filter((s) => s.state === 'waiting').map((s) => `${s.role} ${s.id}`);
+        return new Error(
+          `${late.length} actor(s) not ready after ${timeoutMs} ms (${what}): ${late.slice(0, 5).join(', ')}${late.length > 5 ? ', ...' : ''}`,
+        );
+      },
+    );
   }
 
   begin(): void {
@@ -250,7 +261,11 @@ export class SessionRoster {
     this.changed(); // a launch still waiting for actors gives up
     for (const session of this.sessions) session.serveBuffered();
     for (const session of this.sessions) session.stop();
-    await this.#waitFor(() => this.sessions.every((s) => s.state === 'done' || s.state === 'gone' || !s.connected), timeoutMs, () => undefined).catch(() => undefined);
+    await this.#waitFor(
+      () => this.sessions.every((s) => s.state === 'done' || s.state === 'gone' || !s.connected),
+      timeoutMs,
+      () => undefined,
+    ).catch(() => undefined);
     return this.sessions.map((session) => session.report());
   }
 

@@ -37,7 +37,8 @@ export function checkRaceInvariants(result: RaceResult): string[] {
       }
       case 'knockdown': {
         const { penguin, from } = event;
-        if (from !== positions[penguin]) problems.push(`${at}: penguin ${penguin} knocked down from ${from} but was at ${positions[penguin]}`);
+        if (from !== positions[penguin])
+          problems.push(`${at}: penguin ${penguin} knocked down from ${from} but was at ${positions[penguin]}`);
         if (!(from > 0 && from < L)) problems.push(`${at}: penguin ${penguin} knocked down at ${from} (only 1..${L - 1} is allowed)`);
         if (finished.has(penguin)) problems.push(`${at}: penguin ${penguin} knocked down after finishing`);
         positions[penguin] = 0;
@@ -64,24 +65,31 @@ export function checkRaceInvariants(result: RaceResult): string[] {
       default:
         break;
     }
-    for (const position of positions) if (position < 0 || position > L) problems.push(`${at}: a penguin is at ${position}, outside 0..${L}`);
+    for (const position of positions)
+      if (position < 0 || position > L) problems.push(`${at}: a penguin is at ${position}, outside 0..${L}`);
   }
   const ranking = result.ranking.map((entry) => entry.penguin);
-  if (JSON.stringify(ranking) !== JSON.stringify(finishes)) problems.push(`ranking ${JSON.stringify(ranking)} is not the finish order ${JSON.stringify(finishes)}`);
+  if (JSON.stringify(ranking) !== JSON.stringify(finishes))
+    problems.push(`ranking ${JSON.stringify(ranking)} is not the finish order ${JSON.stringify(finishes)}`);
   result.ranking.forEach((entry, index) => {
     if (entry.place !== index + 1) problems.push(`ranking entry ${index} has place ${entry.place}`);
   });
   for (const penguin of result.penguins) {
-    if (penguin.position !== positions[penguin.id]) problems.push(`penguin ${penguin.id} ends at ${penguin.position}, the trace says ${positions[penguin.id]}`);
-    if (penguin.knockdowns !== knockdowns[penguin.id]) problems.push(`penguin ${penguin.id} has ${penguin.knockdowns} knockdowns, the trace ${knockdowns[penguin.id]}`);
-    if (penguin.place !== undefined && penguin.position !== L) problems.push(`penguin ${penguin.id} has place ${penguin.place} but is at ${penguin.position}`);
+    if (penguin.position !== positions[penguin.id])
+      problems.push(`penguin ${penguin.id} ends at ${penguin.position}, the trace says ${positions[penguin.id]}`);
+    if (penguin.knockdowns !== knockdowns[penguin.id])
+      problems.push(`penguin ${penguin.id} has ${penguin.knockdowns} knockdowns, the trace ${knockdowns[penguin.id]}`);
+    if (penguin.place !== undefined && penguin.position !== L)
+      problems.push(`penguin ${penguin.id} has place ${penguin.place} but is at ${penguin.position}`);
     if (result.ended === 'finished' && penguin.place === undefined && penguin.retired === undefined) {
       problems.push(`the race 'finished' but penguin ${penguin.id} neither finished nor retired`);
     }
   }
-  if (result.knockdowns !== knockdowns.reduce((a, b) => a + b, 0)) problems.push(`total knockdowns ${result.knockdowns} differ from the trace`);
+  if (result.knockdowns !== knockdowns.reduce((a, b) => a + b, 0))
+    problems.push(`total knockdowns ${result.knockdowns} differ from the trace`);
   const { messages } = result;
-  if (messages.requests !== messages.replies) problems.push(`the server got ${messages.requests} requests but sent ${messages.replies} replies`);
+  if (messages.requests !== messages.replies)
+    problems.push(`the server got ${messages.requests} requests but sent ${messages.replies} replies`);
   let actorRequests = 0;
   let everyoneReported = true;
   for (const actor of result.actors) {

@@ -16,7 +16,15 @@ import type { HostMessage } from './protocol.js';
 const [host, portText, role, idText] = process.argv.slice(2);
 const port = Number(portText);
 const id = Number(idText);
-if (!host || !Number.isInteger(port) || port <= 0 || port > 65535 || (role !== 'penguin' && role !== 'fly') || !Number.isInteger(id) || id < 0) {
+if (
+  !host ||
+  !Number.isInteger(port) ||
+  port <= 0 ||
+  port > 65535 ||
+  (role !== 'penguin' && role !== 'fly') ||
+  !Number.isInteger(id) ||
+  id < 0
+) {
   console.error('usage: node net-actor.js HOST PORT penguin|fly ID');
   process.exit(2);
 }

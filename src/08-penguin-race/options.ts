@@ -98,9 +98,28 @@ export class RaceOptionError extends Error {
 }
 
 const KNOWN = new Set([
-  'runtime', 'penguins', 'flies', 'length', 'seed', 'latencyMs', 'thinkMs', 'flyIntervalMs', 'maxStep', 'flySpeed',
-  'denyRate', 'retargetRate', 'clock', 'timeLimitMs', 'wallLimitMs', 'onFrame', 'frameMs', 'trace', 'signal', 'host',
-  'port', 'startTimeoutMs',
+  'runtime',
+  'penguins',
+  'flies',
+  'length',
+  'seed',
+  'latencyMs',
+  'thinkMs',
+  'flyIntervalMs',
+  'maxStep',
+  'flySpeed',
+  'denyRate',
+  'retargetRate',
+  'clock',
+  'timeLimitMs',
+  'wallLimitMs',
+  'onFrame',
+  'frameMs',
+  'trace',
+  'signal',
+  'host',
+  'port',
+  'startTimeoutMs',
 ]);
 
 function integer(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -122,12 +141,16 @@ function probability(value: unknown, name: string): number {
 function msRange(value: unknown, name: string): MsRange {
   const pair = typeof value === 'number' ? [value, value] : value;
   if (
-    Array.isArray(pair) && pair.length === 2 &&
-    pair.every((end) => typeof end === 'number' && end >= 0 && end <= 600_000) && pair[0] <= pair[1]
+    Array.isArray(pair) &&
+    pair.length === 2 &&
+    pair.every((end) => typeof end === 'number' && end >= 0 && end <= 600_000) &&
+    pair[0] <= pair[1]
   ) {
     return [pair[0], pair[1]];
   }
-  throw new RaceOptionError(`${name} must be milliseconds (0 to 600000) or a range [min, max] with min <= max, got ${describeValue(value)}`);
+  throw new RaceOptionError(
+    `${name} must be milliseconds (0 to 600000) or a range [min, max] with min <= max, got ${describeValue(value)}`,
+  );
 }
 
 /** Fills in defaults and checks every option; throws RaceOptionError naming the first bad one. */

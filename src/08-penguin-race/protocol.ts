@@ -131,7 +131,8 @@ export function parseRequest(value: unknown, rules: RaceRules): RaceRequest | st
   }
   if (message.type === 'fly') {
     const { fly, position, target } = message;
-    if (!isInt(fly) || fly < 0 || fly >= rules.flies) return rules.flies === 0 ? 'this race has no flies' : `fly must be an integer from 0 to ${rules.flies - 1}`;
+    if (!isInt(fly) || fly < 0 || fly >= rules.flies)
+      return rules.flies === 0 ? 'this race has no flies' : `fly must be an integer from 0 to ${rules.flies - 1}`;
     if (!isInt(position) || position < 1 || position > rules.length - 1) return `position must be an integer from 1 to ${rules.length - 1}`;
     if (!isInt(target) || target < 0 || target >= rules.penguins) return `target must be an integer from 0 to ${rules.penguins - 1}`;
     return { type: 'fly', fly, seq: message.seq, position, target, wait: message.wait as number | undefined };
@@ -142,7 +143,8 @@ export function parseRequest(value: unknown, rules: RaceRules): RaceRequest | st
 /** Checks a hello; a string says what is wrong. */
 export function parseHello(value: unknown, rules: RaceRules): Hello | string {
   const message = value as Partial<Hello> | null;
-  if (typeof message !== 'object' || message === null || message.type !== 'hello') return 'the first message must be {"type":"hello","role":"penguin"|"fly","id":N}';
+  if (typeof message !== 'object' || message === null || message.type !== 'hello')
+    return 'the first message must be {"type":"hello","role":"penguin"|"fly","id":N}';
   const { role, id } = message;
   if (role !== 'penguin' && role !== 'fly') return 'role must be "penguin" or "fly"';
   const count = role === 'penguin' ? rules.penguins : rules.flies;

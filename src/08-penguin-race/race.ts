@@ -109,10 +109,10 @@ async function runToTheEnd(parts: RunParts): Promise<RaceResult> {
   const rssBefore = process.memoryUsage().rss;
   let startupMs = 0;
   let memoryMb = 0;
-  let raceStartedAt = 0;
+  let raceStartedAt: number;
   let raceMs = 0;
   let failure: unknown;
-  let actors: ActorReport[] = [];
+  let actors: ActorReport[];
   let frameTimer: NodeJS.Timeout | undefined;
   let limitTimer: NodeJS.Timeout | undefined;
 

@@ -126,10 +126,18 @@ export function latencyStats(values: readonly number[]): LatencyStats {
 export function standingsOf(penguins: readonly PenguinResult[]): Standing[] {
   const group = (p: PenguinResult): number => (p.place !== undefined ? 0 : p.retired === undefined ? 1 : 2);
   return [...penguins]
-    .sort((a, b) =>
-      group(a) - group(b) || (a.place ?? 0) - (b.place ?? 0) || b.position - a.position || a.knockdowns - b.knockdowns || a.id - b.id,
+    .sort(
+      (a, b) =>
+        group(a) - group(b) || (a.place ?? 0) - (b.place ?? 0) || b.position - a.position || a.knockdowns - b.knockdowns || a.id - b.id,
     )
-    .map((p, index) => ({ rank: index + 1, penguin: p.id, place: p.place, position: p.position, knockdowns: p.knockdowns, retired: p.retired }));
+    .map((p, index) => ({
+      rank: index + 1,
+      penguin: p.id,
+      place: p.place,
+      position: p.position,
+      knockdowns: p.knockdowns,
+      retired: p.retired,
+    }));
 }
 
 export interface ResultParts {
@@ -164,7 +172,14 @@ export function buildResult({ runtime, server, actors, wall, error }: ResultPart
     ranking: server.finishOrder.map((penguin, index) => ({ place: index + 1, penguin, timeMs: server.penguins[penguin].finishedAt ?? 0 })),
     standings: standingsOf(penguins),
     penguins,
-    flies: server.flies.map((f, id) => ({ id, position: f.position, target: f.target, moves: f.moves, knockdowns: f.knockdowns, retired: f.retired })),
+    flies: server.flies.map((f, id) => ({
+      id,
+      position: f.position,
+      target: f.target,
+      moves: f.moves,
+      knockdowns: f.knockdowns,
+      retired: f.retired,
+    })),
     knockdowns: server.knockdowns,
     messages,
     latency: latencyStats(server.latencies),

@@ -16,7 +16,15 @@ export class AsyncRuntime implements RaceRuntime {
   constructor(context: RuntimeContext) {
     this.#context = context;
     this.actors = everyActor(context.options.rules);
-    this.#reports = this.actors.map(({ role, id }) => ({ role, id, requests: 0, replies: 0, mismatches: 0, reported: true, roundTripsMs: [] }));
+    this.#reports = this.actors.map(({ role, id }) => ({
+      role,
+      id,
+      requests: 0,
+      replies: 0,
+      mismatches: 0,
+      reported: true,
+      roundTripsMs: [],
+    }));
   }
 
   async launch(): Promise<void> {
@@ -31,7 +39,7 @@ export class AsyncRuntime implements RaceRuntime {
   /** One actor as an async task: wait, ask, read the reply, repeat until done. */
   async #run(actor: Actor, report: ActorReport): Promise<void> {
     const { server, clock } = this.#context;
-    for (let action: Action | undefined = actor.start(); action !== undefined; ) {
+    for (let action: Action | undefined = actor.start(); action !== undefined;) {
       await clock.sleep(action.waitMs);
       report.requests++;
       const sentAt = performance.now();

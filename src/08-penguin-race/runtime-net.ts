@@ -54,7 +54,9 @@ export class NetRuntime implements RaceRuntime {
     const connectTo = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     const entry = compiledEntry('08-penguin-race/net-actor.ts');
     for (const { role, id } of this.#roster.sessions) {
-      const child = spawn(process.execPath, [entry, connectTo, String(boundPort), role, String(id)], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [entry, connectTo, String(boundPort), role, String(id)], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       child.on('error', () => undefined); // its session times out or is lost
       this.#children.push(child);
       this.actors.push({ role, id, pid: child.pid });
@@ -73,7 +75,11 @@ export class NetRuntime implements RaceRuntime {
     for (const socket of this.#sockets) socket.destroy();
     const server = this.#server;
     if (server?.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await endChildren(this.#children, this.#roster.sessions.map((session) => session.state === 'done'), 2000);
+    await endChildren(
+      this.#children,
+      this.#roster.sessions.map((session) => session.state === 'done'),
+      2000,
+    );
     return reports;
   }
 

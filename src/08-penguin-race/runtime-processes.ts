@@ -40,7 +40,9 @@ export class ProcessesRuntime implements RaceRuntime {
         session.receive(message);
       });
       child.on('error', () => undefined); // reported by 'exit' (or the start timeout)
-      child.once('exit', (code, signal) => session.lost(signal ? `its process was killed by ${signal}` : `its process exited with code ${code}`));
+      child.once('exit', (code, signal) =>
+        session.lost(signal ? `its process was killed by ${signal}` : `its process exited with code ${code}`),
+      );
     }
     await this.#roster.whenAllReady(this.#context.options.startTimeoutMs, 'child processes');
   }
@@ -51,7 +53,11 @@ export class ProcessesRuntime implements RaceRuntime {
 
   async close(): Promise<ActorReport[]> {
     const reports = await this.#roster.finish(5000);
-    await endChildren(this.#children, this.#roster.sessions.map((session) => session.state === 'done'), 2000);
+    await endChildren(
+      this.#children,
+      this.#roster.sessions.map((session) => session.state === 'done'),
+      2000,
+    );
     return reports;
   }
 }

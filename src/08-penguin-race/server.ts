@@ -111,7 +111,13 @@ export class RaceServer {
     this.clock = clock;
     this.#random = createRandom(deriveSeed(rules.seed, 'server'));
     this.penguins = Array.from({ length: rules.penguins }, () => ({
-      position: 0, knockdowns: 0, requests: 0, granted: 0, denied: 0, latencyTotalMs: 0, answered: 0,
+      position: 0,
+      knockdowns: 0,
+      requests: 0,
+      granted: 0,
+      denied: 0,
+      latencyTotalMs: 0,
+      answered: 0,
     }));
     this.flies = Array.from({ length: rules.flies }, () => ({ target: 0, moves: 0, knockdowns: 0, knockedSinceReport: false }));
     this.#racing = this.penguins.map((_, id) => id);
@@ -223,7 +229,13 @@ export class RaceServer {
       length: this.rules.length,
       over: this.over,
       ended: this.#ended,
-      penguins: this.penguins.map((p, id) => ({ id, position: p.position, place: p.place, knockdowns: p.knockdowns, retired: p.retired !== undefined })),
+      penguins: this.penguins.map((p, id) => ({
+        id,
+        position: p.position,
+        place: p.place,
+        knockdowns: p.knockdowns,
+        retired: p.retired !== undefined,
+      })),
       flies: this.flies.map((f, id) => ({ id, position: f.position, target: f.target })),
       finishOrder: [...this.finishOrder],
       knockdowns: this.#knockdowns,
@@ -255,8 +267,15 @@ export class RaceServer {
     const id = request.penguin;
     const penguin = this.penguins[id];
     const reply = (granted: boolean, reason?: string, knockedDown = false): MoveReply => ({
-      type: 'moved', penguin: id, seq: request.seq, granted, reason, position: penguin.position, knockedDown,
-      place: penguin.place, done: this.over || penguin.place !== undefined || penguin.retired !== undefined,
+      type: 'moved',
+      penguin: id,
+      seq: request.seq,
+      granted,
+      reason,
+      position: penguin.position,
+      knockedDown,
+      place: penguin.place,
+      done: this.over || penguin.place !== undefined || penguin.retired !== undefined,
     });
     if (penguin.place !== undefined) return reply(false, 'finished');
     if (penguin.retired !== undefined) return reply(false, 'retired');
@@ -294,8 +313,13 @@ export class RaceServer {
       const knocked = fly.knockedSinceReport;
       fly.knockedSinceReport = false;
       return {
-        type: 'flew', fly: request.fly, seq: request.seq, target: fly.target,
-        targetPosition: this.penguins[fly.target].position, knocked, done: this.over || fly.retired !== undefined,
+        type: 'flew',
+        fly: request.fly,
+        seq: request.seq,
+        target: fly.target,
+        targetPosition: this.penguins[fly.target].position,
+        knocked,
+        done: this.over || fly.retired !== undefined,
       };
     };
     if (this.over || fly.retired !== undefined) return reply();

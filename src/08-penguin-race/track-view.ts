@@ -24,7 +24,7 @@ const ANSI = { penguin: '\x1b[1;36m', fly: '\x1b[1;31m', done: '\x1b[32m', dim: 
 /** "1st", "2nd", "3rd", "4th", ... */
 export function ordinal(place: number): string {
   const tens = place % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[place % 10] ?? 'th';
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[place % 10] ?? 'th');
   return `${place}${suffix}`;
 }
 
@@ -113,7 +113,9 @@ export function renderTrackSvg(snapshot: RaceSnapshot, options: TrackSvgOptions 
       parts.push(`<circle cx="${x(fly.position)}" cy="${y}" r="4" fill="#d32f2f"><title>fly ${fly.id}</title></circle>`);
     }
     const fill = penguin.retired ? '#9e9e9e' : penguin.place !== undefined ? '#2e7d32' : '#1565c0';
-    parts.push(`<circle cx="${x(penguin.position)}" cy="${y}" r="7" fill="${fill}"><title>penguin ${penguin.id} at ${penguin.position}</title></circle>`);
+    parts.push(
+      `<circle cx="${x(penguin.position)}" cy="${y}" r="7" fill="${fill}"><title>penguin ${penguin.id} at ${penguin.position}</title></circle>`,
+    );
     const tail = penguin.place !== undefined ? ordinal(penguin.place) : penguin.retired ? 'out' : '';
     const knocks = penguin.knockdowns > 0 ? ` (${penguin.knockdowns} kd)` : '';
     if (tail || knocks) parts.push(`<text x="${right + 8}" y="${y + 4}" fill="#333">${tail}${knocks}</text>`);

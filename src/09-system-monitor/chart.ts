@@ -54,7 +54,9 @@ export function monitorChart(readings: readonly AnalysedReading[], options: Moni
       scales: {
         x: { type: 'linear', min: 0, title: { display: true, text: 'seconds since the first reading' } },
         y: { min: 0, max: 100, title: { display: true, text: '%' } },
-        ...(hasOtherUnits && { y2: { position: 'right', min: 0, grid: { drawOnChartArea: false }, title: { display: true, text: 'ms / °C' } } }),
+        ...(hasOtherUnits && {
+          y2: { position: 'right', min: 0, grid: { drawOnChartArea: false }, title: { display: true, text: 'ms / °C' } },
+        }),
       },
     },
   } as ChartConfiguration;

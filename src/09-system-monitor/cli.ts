@@ -69,7 +69,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     })
     .register('print the summary', () => {
       if (!result) return;
-      if (options.json) console.log(JSON.stringify({ type: 'summary', reason: result.reason, durationMs: Math.round(result.durationMs), sensors: result.summary }));
+      if (options.json)
+        console.log(
+          JSON.stringify({ type: 'summary', reason: result.reason, durationMs: Math.round(result.durationMs), sensors: result.summary }),
+        );
       else say(`\n${formatSummary(result.summary)}\n`);
       say('System stopped cleanly');
     });

@@ -115,7 +115,14 @@ export class SystemMonitor {
         async () => {
           if (count !== undefined && seq >= count) return;
           const value = await sensor.read();
-          const reading: RawReading = { sensor: sensor.name, unit: sensor.unit, simulated: sensor.simulated, value, takenAt: Date.now(), seq: ++seq };
+          const reading: RawReading = {
+            sensor: sensor.name,
+            unit: sensor.unit,
+            simulated: sensor.simulated,
+            value,
+            takenAt: Date.now(),
+            seq: ++seq,
+          };
           this.#summary.taken(sensor.name);
           await this.#queue.put(reading);
           if (count !== undefined && seq >= count) reachedCount();

@@ -102,12 +102,15 @@ export function parseMonitorArguments(argv: readonly string[]): MonitorOptions {
         }
         break;
       case '--sensors':
-        options.sensors = value.split(',').map((name) => name.trim()).map((name) => {
-          if (!(SENSOR_NAMES as readonly string[]).includes(name)) {
-            throw new MonitorOptionError(`--sensors: unknown sensor "${name}" (known: ${SENSOR_NAMES.join(', ')})`);
-          }
-          return name as SensorName;
-        });
+        options.sensors = value
+          .split(',')
+          .map((name) => name.trim())
+          .map((name) => {
+            if (!(SENSOR_NAMES as readonly string[]).includes(name)) {
+              throw new MonitorOptionError(`--sensors: unknown sensor "${name}" (known: ${SENSOR_NAMES.join(', ')})`);
+            }
+            return name as SensorName;
+          });
         break;
       case '--workers':
         options.workers = parseCount(value, '--workers');

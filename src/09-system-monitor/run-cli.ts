@@ -6,7 +6,10 @@
 import { compiledEntry } from '../paths.js';
 import { runProgram, type ProgramRun } from '../runtime/run-program.js';
 
-export function runMonitorProgram(args: readonly string[], options: { signal?: 'SIGINT' | 'SIGTERM'; afterMs?: number } = {}): Promise<ProgramRun> {
+export function runMonitorProgram(
+  args: readonly string[],
+  options: { signal?: 'SIGINT' | 'SIGTERM'; afterMs?: number } = {},
+): Promise<ProgramRun> {
   return runProgram(compiledEntry('09-system-monitor/cli.ts'), args, {
     signal: options.signal,
     whenLine: options.signal ? /^=== Monitoring system started ===$/ : undefined,

@@ -22,7 +22,19 @@ export class SummaryBuilder {
   /** Registers a sensor so it shows even with no readings. */
   addSensor(sensor: string, unit: string, simulated: boolean): void {
     if (!this.#sensors.has(sensor)) {
-      this.#sensors.set(sensor, { sensor, unit, simulated, taken: 0, analysed: 0, alerts: 0, min: undefined, mean: undefined, max: undefined, sum: 0, valued: 0 });
+      this.#sensors.set(sensor, {
+        sensor,
+        unit,
+        simulated,
+        taken: 0,
+        analysed: 0,
+        alerts: 0,
+        min: undefined,
+        mean: undefined,
+        max: undefined,
+        sum: 0,
+        valued: 0,
+      });
     }
   }
 
@@ -64,5 +76,7 @@ export function formatSummary(rows: SensorSummary[]): string {
     ]),
   ];
   const widths = table[0].map((_, column) => Math.max(...table.map((line) => line[column].length)));
-  return table.map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')).join('\n');
+  return table
+    .map((line) => line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '))
+    .join('\n');
 }

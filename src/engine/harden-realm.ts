@@ -98,12 +98,64 @@ const protoOf = (value: object) => Reflect.getPrototypeOf(value) as object;
 /** The language's intrinsics: every global constructor and namespace, and those no global names. */
 function intrinsicRoots(): object[] {
   const named = [
-    'Object', 'Function', 'Array', 'Boolean', 'Symbol', 'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError',
-    'SyntaxError', 'TypeError', 'URIError', 'Number', 'BigInt', 'Math', 'Date', 'String', 'RegExp', 'Int8Array', 'Uint8Array',
-    'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
-    'BigUint64Array', 'Map', 'Set', 'WeakMap', 'WeakSet', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'JSON', 'WeakRef',
-    'FinalizationRegistry', 'Promise', 'Reflect', 'Proxy', 'Intl', 'WebAssembly', 'Iterator', 'eval', 'isFinite', 'isNaN', 'parseFloat',
-    'parseInt', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape', 'unescape',
+    'Object',
+    'Function',
+    'Array',
+    'Boolean',
+    'Symbol',
+    'Error',
+    'AggregateError',
+    'EvalError',
+    'RangeError',
+    'ReferenceError',
+    'SyntaxError',
+    'TypeError',
+    'URIError',
+    'Number',
+    'BigInt',
+    'Math',
+    'Date',
+    'String',
+    'RegExp',
+    'Int8Array',
+    'Uint8Array',
+    'Uint8ClampedArray',
+    'Int16Array',
+    'Uint16Array',
+    'Int32Array',
+    'Uint32Array',
+    'Float32Array',
+    'Float64Array',
+    'BigInt64Array',
+    'BigUint64Array',
+    'Map',
+    'Set',
+    'WeakMap',
+    'WeakSet',
+    'ArrayBuffer',
+    'SharedArrayBuffer',
+    'DataView',
+    'Atomics',
+    'JSON',
+    'WeakRef',
+    'FinalizationRegistry',
+    'Promise',
+    'Reflect',
+    'Proxy',
+    'Intl',
+    'WebAssembly',
+    'Iterator',
+    'eval',
+    'isFinite',
+    'isNaN',
+    'parseFloat',
+    'parseInt',
+    'decodeURI',
+    'decodeURIComponent',
+    'encodeURI',
+    'encodeURIComponent',
+    'escape',
+    'unescape',
   ];
   const anyGlobal = globalThis as unknown as Record<string, object | undefined>;
   const unnamed = [
@@ -120,15 +172,16 @@ function intrinsicRoots(): object[] {
     protoOf(protoOf(protoOf((async function* () {})()))), // %AsyncIteratorPrototype%
     Reflect.getOwnPropertyDescriptor(Function.prototype, 'caller')?.get, // %ThrowTypeError%
   ];
-  return [...named.map((name) => anyGlobal[name]), ...unnamed].filter((value): value is object => typeof value === 'object' || typeof value === 'function');
+  return [...named.map((name) => anyGlobal[name]), ...unnamed].filter(
+    (value): value is object => typeof value === 'object' || typeof value === 'function',
+  );
 }
 
 /** Intrinsic properties that code assigns on instances (SES's moderate enablements, all of Object.prototype). */
 function intrinsicRepairs(): Map<object, Set<PropertyKey> | 'all'> {
-  const errors: Array<[object, PropertyKey[]]> = [EvalError, RangeError, ReferenceError, SyntaxError, URIError, AggregateError].map((type) => [
-    type.prototype,
-    ['message', 'name'],
-  ]);
+  const errors: Array<[object, PropertyKey[]]> = [EvalError, RangeError, ReferenceError, SyntaxError, URIError, AggregateError].map(
+    (type) => [type.prototype, ['message', 'name']],
+  );
   const iterator = protoOf(protoOf([][Symbol.iterator]()));
   const entries: Array<[object, PropertyKey[] | 'all']> = [
     [Object.prototype, 'all'],
@@ -161,7 +214,14 @@ function denied(api: string): (...args: unknown[]) => never {
 /** Replaces the doors to other code's memory and hooks with functions that refuse. */
 function shutIntrospection(allowWorkers: boolean): void {
   const v8 = require('node:v8') as Record<string, unknown>;
-  for (const name of ['getHeapSnapshot', 'writeHeapSnapshot', 'setFlagsFromString', 'setHeapSnapshotNearHeapLimit', 'takeCoverage', 'stopCoverage']) {
+  for (const name of [
+    'getHeapSnapshot',
+    'writeHeapSnapshot',
+    'setFlagsFromString',
+    'setHeapSnapshotNearHeapLimit',
+    'takeCoverage',
+    'stopCoverage',
+  ]) {
     if (name in v8) v8[name] = denied(`v8.${name}`);
   }
   const asyncHooks = require('node:async_hooks') as Record<string, unknown>;
@@ -240,7 +300,8 @@ function lock(target: object, repair: Set<PropertyKey> | 'all' | undefined, host
   }
   for (const key of Reflect.ownKeys(target)) {
     const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
-    if (descriptor.configurable) Reflect.defineProperty(target, key, 'value' in descriptor ? { writable: false, configurable: false } : { configurable: false });
+    if (descriptor.configurable)
+      Reflect.defineProperty(target, key, 'value' in descriptor ? { writable: false, configurable: false } : { configurable: false });
   }
   Object.preventExtensions(target);
 }
@@ -369,7 +430,12 @@ function lockProcess(): void {
       const descriptor = Reflect.getOwnPropertyDescriptor(target, key)!;
       if (!('value' in descriptor) || typeof descriptor.value !== 'function') continue;
       locked.add(key);
-      Reflect.defineProperty(process, key, { value: descriptor.value, writable: false, enumerable: descriptor.enumerable, configurable: false });
+      Reflect.defineProperty(process, key, {
+        value: descriptor.value,
+        writable: false,
+        enumerable: descriptor.enumerable,
+        configurable: false,
+      });
     }
   }
   for (const name of ['stdout', 'stderr', 'stdin'] as const) {
@@ -416,7 +482,12 @@ function lockModuleLoader(Module: Record<string, unknown>): void {
   for (const key of Reflect.ownKeys(Module)) {
     const descriptor = Reflect.getOwnPropertyDescriptor(Module, key)!;
     if ('value' in descriptor && typeof descriptor.value === 'function' && descriptor.configurable) {
-      Reflect.defineProperty(Module, key, { value: descriptor.value, writable: false, enumerable: descriptor.enumerable, configurable: false });
+      Reflect.defineProperty(Module, key, {
+        value: descriptor.value,
+        writable: false,
+        enumerable: descriptor.enumerable,
+        configurable: false,
+      });
     }
   }
   const prototype = (Module as { prototype?: object }).prototype;

@@ -138,7 +138,20 @@ export function sandboxCommand(spec: OsSandboxSpec): { file: string; args: strin
   const dropPrivileges =
     uid === undefined
       ? []
-      : ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--', SETPRIV, `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs'];
+      : [
+          '--cap-add',
+          'CAP_SETUID',
+          '--cap-add',
+          'CAP_SETGID',
+          '--',
+          SETPRIV,
+          `--reuid=${uid}`,
+          `--regid=${uid}`,
+          '--clear-groups',
+          '--inh-caps=-all',
+          '--bounding-set=-all',
+          '--no-new-privs',
+        ];
   const args = [
     ...limits,
     '--',

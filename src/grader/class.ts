@@ -53,7 +53,18 @@ export function listStudents(classDir: string): string[] {
 }
 
 function notGraded(exercise: ExerciseSpec, message: string): ExerciseResult {
-  return { version: 3, exercise: exercise.name, title: exercise.title, status: 'error', message, tests: [], points: 0, maxPoints: 0, score: 0, durationMs: 0 };
+  return {
+    version: 3,
+    exercise: exercise.name,
+    title: exercise.title,
+    status: 'error',
+    message,
+    tests: [],
+    points: 0,
+    maxPoints: 0,
+    score: 0,
+    durationMs: 0,
+  };
 }
 
 export async function gradeClass(course: Course, classDir: string, options: ClassOptions = {}): Promise<SubmissionResult[]> {
@@ -70,7 +81,8 @@ export async function gradeClass(course: Course, classDir: string, options: Clas
   // One warm type checker per slot: a job takes a free one and gives it back.
   const checkers: TypeCheckService[] = [];
   const free: TypeCheckService[] = [];
-  const take = () => free.pop() ?? (checkers.push(new TypeCheckService(isolation, options.typeCheckLimits?.memoryMb)), checkers[checkers.length - 1]);
+  const take = () =>
+    free.pop() ?? (checkers.push(new TypeCheckService(isolation, options.typeCheckLimits?.memoryMb)), checkers[checkers.length - 1]);
 
   const onAbort = () => killRunSandboxes(runId);
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -86,7 +98,9 @@ export async function gradeClass(course: Course, classDir: string, options: Clas
           let result: ExerciseResult;
           try {
             const submission = join(folder, student);
-            const located = lstatSync(submission).isSymbolicLink() ? { refused: `${student} is a symbolic link; submit the folder itself` } : exercisesFolderOf(submission);
+            const located = lstatSync(submission).isSymbolicLink()
+              ? { refused: `${student} is a symbolic link; submit the folder itself` }
+              : exercisesFolderOf(submission);
             result =
               'refused' in located
                 ? notGraded(exercise, located.refused)

@@ -26,7 +26,15 @@ import { hiddenRanges } from './markers.js';
 import { exerciseFolder, findExercise, type Course, type ExerciseSpec } from './manifest.js';
 import { capText, type RunnerEvent } from './protocol.js';
 import { scoreOf, summarizeSubmission, type ExerciseResult, type Status, type SubmissionResult, type TestResult } from './results.js';
-import { chooseIsolation, formatSeconds, runSandbox, UNSAFE_NOTE, type Isolation, type SandboxLimits, type SandboxOutcome } from './sandbox/launch.js';
+import {
+  chooseIsolation,
+  formatSeconds,
+  runSandbox,
+  UNSAFE_NOTE,
+  type Isolation,
+  type SandboxLimits,
+  type SandboxOutcome,
+} from './sandbox/launch.js';
 import { exercisesFolderOf, readStudentFiles } from './submission.js';
 import { scanTests, testFileProblems, withoutPoints, type ScannedTest } from './test-scan.js';
 import { DEFAULT_TYPE_CHECK_LIMITS, TypeCheckService } from './typecheck/service.js';
@@ -53,7 +61,6 @@ export interface GradeOptions {
   runId?: string;
   signal?: AbortSignal;
 }
-
 
 function testsFolder(course: Course, exercise: ExerciseSpec, options: GradeOptions): string {
   const solutions = exerciseFolder(course, 'solutions', exercise);
@@ -106,7 +113,9 @@ function typeErrorsMessage(diagnostics: TypeCheckDiagnostic[], testFile: string,
   const hidden = hiddenRanges(testSource, testFile);
   const inHidden = (d: TypeCheckDiagnostic) =>
     d.file === testFile && d.line !== undefined && hidden.some((range) => d.line! > range.beginLine && d.line! < range.endLine);
-  const lines = diagnostics.map((d) => (inHidden(d) && !reveal ? `${testFile}: a hidden test does not type-check against this code` : d.text));
+  const lines = diagnostics.map((d) =>
+    inHidden(d) && !reveal ? `${testFile}: a hidden test does not type-check against this code` : d.text,
+  );
   return `type errors (the tests did not run):\n${[...new Set(lines)].join('\n')}`;
 }
 
@@ -143,7 +152,8 @@ export async function gradeExercise(
 
   const student = readStudentFiles(root, exercisesDir, join(exercisesDir, exercise.unit, exercise.name), exercise.files);
   if (student.kind === 'refused') return emptyResult(exercise, 'error', student.message, scanned, elapsed());
-  if (student.kind === 'missing') return emptyResult(exercise, 'error', `missing from the submission: ${student.missing.join(', ')}`, scanned, elapsed());
+  if (student.kind === 'missing')
+    return emptyResult(exercise, 'error', `missing from the submission: ${student.missing.join(', ')}`, scanned, elapsed());
 
   // The instructor's files (tests, helpers), then the student's over them.
   const sources: Record<string, string> = {};
@@ -160,7 +170,9 @@ export async function gradeExercise(
     const compiled = await typeChecker.check(sources, typeCheckLimits.timeLimitSeconds, options.signal);
     if (!compiled.ok) {
       const message =
-        'overLimit' in compiled ? compiled.overLimit : typeErrorsMessage(compiled.diagnostics, exercise.tests, testSource, options.revealHidden ?? false);
+        'overLimit' in compiled
+          ? compiled.overLimit
+          : typeErrorsMessage(compiled.diagnostics, exercise.tests, testSource, options.revealHidden ?? false);
       return marked(emptyResult(exercise, 'error', capText(message, 4000), scanned, elapsed()), isolation, note);
     }
     const testFile = exercise.tests.replace(/\.ts$/, '.js');
@@ -196,7 +208,8 @@ function whyStopped(outcome: SandboxOutcome, limits: SandboxLimits, events: Runn
   const ended = events.some((event) => event.type === 'end');
   if (outcome.heapExhausted) return `ran out of memory (the heap limit is ${limits.memoryMb} MB)`;
   const flood = events.find((event) => event.type === 'output-limit');
-  if (flood && flood.type === 'output-limit') return `printed more than ${Math.round((limits.outputLimitBytes ?? 1024 * 1024) / 1024)} KB of output`;
+  if (flood && flood.type === 'output-limit')
+    return `printed more than ${Math.round((limits.outputLimitBytes ?? 1024 * 1024) / 1024)} KB of output`;
   if (outcome.stopped) {
     return outcome.stopped.reason === 'timeout' ? `timed out after ${formatSeconds(limits.timeLimitMs)}` : outcome.stopped.detail;
   }
@@ -262,7 +275,7 @@ export function interpret(
     if (report?.state === 'pending') continue; // skipped tests count for nothing
     const withhold = (test.hidden && !revealHidden) || afterHidden.has(test.fullTitle);
     let status: Status;
-    let message: string | null = null;
+    let message: string | null;
     if (report && twice.has(test.fullTitle)) {
       status = 'fail';
       message = 'reported twice: the code under test may have added a test of the same name';

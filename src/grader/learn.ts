@@ -88,7 +88,11 @@ export class LearnSession {
     this.interactive = options.interactive ?? false;
     if (options.exercise) {
       this.progress.current = findExercise(this.course, options.exercise).name;
-    } else if (this.progress.current && (this.progress.done.includes(this.progress.current) || !this.course.exercises.some((exercise) => exercise.name === this.progress.current))) {
+    } else if (
+      this.progress.current &&
+      (this.progress.done.includes(this.progress.current) ||
+        !this.course.exercises.some((exercise) => exercise.name === this.progress.current))
+    ) {
       this.progress.current = undefined; // start at the first exercise not done
     }
   }
@@ -159,7 +163,9 @@ export class LearnSession {
     if (result.status === 'pass') {
       if (!this.progress.done.includes(exercise.name)) this.progress.done.push(exercise.name);
       saveProgress(this.progressPath, this.progress);
-      this.write(`✓ ${exercise.name} passes. ${this.interactive ? 'Press n for the next exercise.' : 'Run npm run learn again for the next one.'}\n`);
+      this.write(
+        `✓ ${exercise.name} passes. ${this.interactive ? 'Press n for the next exercise.' : 'Run npm run learn again for the next one.'}\n`,
+      );
     } else if (this.interactive) {
       this.write('Not yet. Save a file to run the tests again; h: hint, n: next exercise, q: quit.\n');
     } else {
@@ -183,7 +189,9 @@ export class LearnSession {
   next(): ExerciseSpec | undefined {
     const exercise = this.current;
     const index = exercise ? this.course.exercises.indexOf(exercise) : this.course.exercises.length;
-    const following = this.course.exercises.slice(index + 1).find((candidate) => !this.progress.done.includes(candidate.name)) ?? this.course.exercises[index + 1];
+    const following =
+      this.course.exercises.slice(index + 1).find((candidate) => !this.progress.done.includes(candidate.name)) ??
+      this.course.exercises[index + 1];
     this.progress.current = following?.name;
     saveProgress(this.progressPath, this.progress);
     return following;

@@ -51,7 +51,14 @@ function fail(where: string, message: string): never {
   throw new Error(`${where}: ${message}`);
 }
 
-function field<T>(entry: Record<string, unknown>, key: string, where: string, check: (value: unknown) => value is T, expected: string, fallback?: T): T {
+function field<T>(
+  entry: Record<string, unknown>,
+  key: string,
+  where: string,
+  check: (value: unknown) => value is T,
+  expected: string,
+  fallback?: T,
+): T {
   const value = entry[key];
   if (value === undefined && fallback !== undefined) return fallback;
   if (!check(value)) fail(where, `"${key}" must be ${expected}, got ${describeValue(value)}`);
@@ -65,7 +72,8 @@ const isStringArray = (value: unknown): value is string[] => Array.isArray(value
 
 /** Checks one manifest entry and fills in the defaults. */
 export function parseExercise(raw: unknown, where: string): ExerciseSpec {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(where, `an exercise must be an object, got ${describeValue(raw)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(where, `an exercise must be an object, got ${describeValue(raw)}`);
   const entry = raw as Record<string, unknown>;
   const name = field(entry, 'name', where, isString, 'a non-empty string');
   const at = `${where} ("${name}")`;
@@ -111,7 +119,7 @@ export function loadCourse(root: string): Course {
   try {
     parsed = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (error) {
-    throw new Error(`${manifestPath} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${manifestPath} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const list = (parsed as { exercises?: unknown })?.exercises;
   if (!Array.isArray(list)) fail(manifestPath, 'must hold an object { "exercises": [ ... ] }');

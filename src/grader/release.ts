@@ -25,7 +25,21 @@ import { hasMarkers } from './markers.js';
 import { scanTests } from './test-scan.js';
 
 /** Top-level entries copied when present (folders whole, minus what `skipped` says). */
-const copied = ['README.md', 'LICENSE', 'LICENSE.md', '.gitignore', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'src', 'notebooks', 'exercises', 'slides', 'docs', '.ci/install-system-packages'];
+const copied = [
+  'README.md',
+  'LICENSE',
+  'LICENSE.md',
+  '.gitignore',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+  'src',
+  'notebooks',
+  'exercises',
+  'slides',
+  'docs',
+  '.ci/install-system-packages',
+];
 
 /** Paths (relative to the repo) never copied, whatever folder holds them. */
 function skipped(path: string): boolean {

@@ -18,7 +18,11 @@ function formatPoints(points: number, maxPoints: number): string {
 /** Aligned plain-text columns. */
 function columns(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
-  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(format)].join('\n');
 }
 
@@ -70,7 +74,9 @@ export function formatHtml(exercise: ExerciseResult): string {
       `<td ${cell}><b style="color:${colour[test.status]}">${test.status}</b></td>` +
       `<td ${cell}><pre style="margin:0;white-space:pre-wrap">${escapeHtml(test.message ?? '')}</pre></td></tr>`,
   );
-  const message = exercise.message ? `<pre style="white-space:pre-wrap;color:${colour[exercise.status]}">${escapeHtml(exercise.message)}</pre>` : '';
+  const message = exercise.message
+    ? `<pre style="white-space:pre-wrap;color:${colour[exercise.status]}">${escapeHtml(exercise.message)}</pre>`
+    : '';
   const sandbox = exercise.sandbox ? `<p style="color:#cf222e"><b>${escapeHtml(exercise.sandbox)}</b></p>` : '';
   return (
     `<div><b>${escapeHtml(exercise.title)}</b> (${escapeHtml(exercise.exercise)}): ` +
@@ -95,7 +101,9 @@ export function formatJUnit(results: SubmissionResult[]): string {
     submission.exercises.map((exercise) => {
       const suiteName = results.length > 1 ? `${submission.submission}/${exercise.exercise}` : exercise.exercise;
       const failures = exercise.tests.filter((test) => test.status === 'fail').length;
-      const errors = exercise.tests.filter((test) => test.status === 'error').length + (exercise.tests.length === 0 && exercise.status === 'error' ? 1 : 0);
+      const errors =
+        exercise.tests.filter((test) => test.status === 'error').length +
+        (exercise.tests.length === 0 && exercise.status === 'error' ? 1 : 0);
       const cases = exercise.tests.map((test) => {
         const open = `    <testcase classname="${escapeXml(suiteName)}" name="${escapeXml(test.name)}" time="0">`;
         const output = test.output ? `\n      <system-out>${escapeXml(test.output)}</system-out>` : '';
@@ -135,10 +143,14 @@ export function formatGradebook(exerciseNames: string[], results: SubmissionResu
   const header = ['student', ...exerciseNames, 'total', 'notes'];
   const maxByExercise = new Map<string, number>();
   for (const result of results) {
-    for (const exercise of result.exercises) maxByExercise.set(exercise.exercise, Math.max(maxByExercise.get(exercise.exercise) ?? 0, exercise.maxPoints));
+    for (const exercise of result.exercises)
+      maxByExercise.set(exercise.exercise, Math.max(maxByExercise.get(exercise.exercise) ?? 0, exercise.maxPoints));
   }
   const maxRow: Array<string | number> = ['(max points)', ...exerciseNames.map((name) => maxByExercise.get(name) ?? 0)];
-  maxRow.push(exerciseNames.reduce((sum, name) => sum + (maxByExercise.get(name) ?? 0), 0), '');
+  maxRow.push(
+    exerciseNames.reduce((sum, name) => sum + (maxByExercise.get(name) ?? 0), 0),
+    '',
+  );
   const rows = results.map((result) => {
     const byName = new Map(result.exercises.map((exercise) => [exercise.exercise, exercise]));
     const notGraded = (exercise: ExerciseResult | undefined) => !exercise || /^(grader error|not graded)/.test(exercise.message ?? '');

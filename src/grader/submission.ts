@@ -20,9 +20,7 @@ import { join, relative, sep } from 'node:path';
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 export type StudentFiles =
-  | { kind: 'files'; files: Record<string, string> }
-  | { kind: 'missing'; missing: string[] }
-  | { kind: 'refused'; message: string };
+  { kind: 'files'; files: Record<string, string> } | { kind: 'missing'; missing: string[] } | { kind: 'refused'; message: string };
 
 /** How a path inside the submission is named in messages: relative, with forward slashes. */
 function shown(root: string, path: string): string {

@@ -59,7 +59,9 @@ export function testFileProblems(source: string, fileName: string): string[] {
       const name = calleeName(node);
       if (name && ['describe', 'context', 'it', 'test', 'specify'].includes(name) && literalText(node.arguments[0]) === undefined) {
         const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
-        problems.push(`${fileName}:${line}: the title of this ${name}() must be a string literal (the grader plans the tests from the source)`);
+        problems.push(
+          `${fileName}:${line}: the title of this ${name}() must be a string literal (the grader plans the tests from the source)`,
+        );
       }
     }
     ts.forEachChild(node, visit);

@@ -47,17 +47,20 @@ export function renderChartPng(config: ChartConfiguration, size: ChartSize = {})
   }
   // The canvas is made at CSS size; chart.js multiplies it by devicePixelRatio.
   const canvas = createCanvas(Math.round(width), Math.round(height));
-  const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], {
-    ...config,
-    options: {
-      ...config.options,
-      responsive: false,
-      animation: false,
-      devicePixelRatio: scale,
-      layout: { padding: 16, ...config.options?.layout },
-    },
-    plugins: [whiteBackground, ...(config.plugins ?? [])],
-  } as ChartConfiguration);
+  const chart = new Chart(
+    canvas as unknown as ConstructorParameters<typeof Chart>[0],
+    {
+      ...config,
+      options: {
+        ...config.options,
+        responsive: false,
+        animation: false,
+        devicePixelRatio: scale,
+        layout: { padding: 16, ...config.options?.layout },
+      },
+      plugins: [whiteBackground, ...(config.plugins ?? [])],
+    } as ChartConfiguration,
+  );
   try {
     return canvas.toBuffer('image/png');
   } finally {

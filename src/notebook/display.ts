@@ -38,7 +38,7 @@ function write(display: Display, content: DisplayContent): void {
     else display.text(content.text);
   } catch (error) {
     if ((error as Error).message === 'Not ready') {
-      throw new Error('displays work only inside a notebook running on the tslab kernel');
+      throw new Error('displays work only inside a notebook running on the tslab kernel', { cause: error });
     }
     throw error;
   }

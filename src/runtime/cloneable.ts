@@ -20,7 +20,7 @@ export function assertCloneable(value: unknown, parameterName: string): void {
   try {
     structuredClone(value);
   } catch (error) {
-    throw new TypeError(`${parameterName} cannot be sent to a worker: ${(error as Error).message}`);
+    throw new TypeError(`${parameterName} cannot be sent to a worker: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -38,8 +38,7 @@ function findUncloneable(value: unknown, path: string, seen: Set<object>): Culpr
   if (value instanceof Date || value instanceof RegExp || value instanceof Error) return undefined;
   if (value instanceof Map) {
     for (const [key, entry] of value) {
-      const found =
-        findUncloneable(key, `${path} (a Map key)`, seen) ?? findUncloneable(entry, `${path}.get(${String(key)})`, seen);
+      const found = findUncloneable(key, `${path} (a Map key)`, seen) ?? findUncloneable(entry, `${path}.get(${String(key)})`, seen);
       if (found) return found;
     }
     return undefined;

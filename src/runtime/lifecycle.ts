@@ -110,8 +110,7 @@ export abstract class Runner<R = unknown, A extends unknown[] = unknown[]> {
       this.#task = { source: shipFunction(this.run, 'run'), args: [...args] };
     } else {
       throw new TypeError(
-        `${kind} '${this.#name}' has nothing to run: pass { target: someFunction }, ` +
-          `or extend ${kind} and override run()`,
+        `${kind} '${this.#name}' has nothing to run: pass { target: someFunction }, ` + `or extend ${kind} and override run()`,
       );
     }
     this.#ended = new Promise<unknown>((resolve, reject) => {
@@ -233,7 +232,11 @@ export abstract class Runner<R = unknown, A extends unknown[] = unknown[]> {
   #ownMethods(): ShippedMethod[] {
     const methods: ShippedMethod[] = [];
     const seen = new Set<string>(['constructor', 'run']);
-    for (let proto = Object.getPrototypeOf(this) as object | null; proto && !kitPrototypes.has(proto); proto = Object.getPrototypeOf(proto)) {
+    for (
+      let proto = Object.getPrototypeOf(this) as object | null;
+      proto && !kitPrototypes.has(proto);
+      proto = Object.getPrototypeOf(proto)
+    ) {
       if (proto === Runner.prototype) break;
       for (const key of Object.getOwnPropertyNames(proto)) {
         const descriptor = Object.getOwnPropertyDescriptor(proto, key);
@@ -252,9 +255,7 @@ function describeTarget(target: unknown, parameterName: string): ShippedFunction
   if (typeof target === 'object' && target !== null && 'module' in target) {
     return describeModule(target as ModuleTarget, parameterName);
   }
-  throw new TypeError(
-    `${parameterName} must be a function or { module, export }, got ${target === null ? 'null' : typeof target}`,
-  );
+  throw new TypeError(`${parameterName} must be a function or { module, export }, got ${target === null ? 'null' : typeof target}`);
 }
 
 function describeModule(target: ModuleTarget, parameterName: string): ModuleSource {

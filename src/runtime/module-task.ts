@@ -96,7 +96,7 @@ async function importModule(file: string): Promise<unknown> {
   try {
     tsx = (await import('tsx/esm/api')) as typeof tsx;
   } catch (error) {
-    throw new Error(`${file} is TypeScript, and loading it needs the tsx package (${(error as Error).message})`);
+    throw new Error(`${file} is TypeScript, and loading it needs the tsx package (${(error as Error).message})`, { cause: error });
   }
   return tsx.tsImport(url, url);
 }

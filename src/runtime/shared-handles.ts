@@ -51,7 +51,9 @@ function sharedPrimitiveHandle(value: unknown): { kind: string } | undefined {
   const candidate = 'handle' in value && Object.keys(value).length === 1 ? (value as { handle: unknown }).handle : value;
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const { kind, sab } = candidate as { kind?: unknown; sab?: unknown };
-  return typeof kind === 'string' && kind in SHARED_PRIMITIVES && sab instanceof SharedArrayBuffer ? (candidate as { kind: string }) : undefined;
+  return typeof kind === 'string' && kind in SHARED_PRIMITIVES && sab instanceof SharedArrayBuffer
+    ? (candidate as { kind: string })
+    : undefined;
 }
 
 /**

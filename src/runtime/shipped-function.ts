@@ -54,6 +54,7 @@ export function shipFunction(fn: unknown, parameterName: string): ShippedFunctio
     throw new TypeError(
       `${parameterName} (${name}) cannot be sent to a worker: its source does not compile on its own ` +
         `(${(error as Error).message}). Use a plain function or an arrow function.`,
+      { cause: error },
     );
   }
   return { kind: 'shipped-function', source, name };

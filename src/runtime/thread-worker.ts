@@ -14,7 +14,7 @@ try {
   port.postMessage(outcome);
 } catch (error) {
   // The result (or error) could not be copied, e.g. it holds a function.
-  const what = outcome.ok ? 'The thread\'s result' : 'The error the thread threw';
+  const what = outcome.ok ? "The thread's result" : 'The error the thread threw';
   port.postMessage({ ok: false, error: new TypeError(`${what} cannot be sent back: ${(error as Error).message}`) } satisfies TaskOutcome);
 }
 // End now, as a Python thread ends when its target returns, even if the target left timers behind.

@@ -37,7 +37,9 @@ export interface BuiltDeck {
 
 /** The deck files in `decksDir`, sorted, optionally filtered by name or number. */
 export function findDecks(decksDir = slidesDir, only?: string[]): string[] {
-  const all = readdirSync(decksDir).filter((name) => DECK_NAME.test(name)).sort();
+  const all = readdirSync(decksDir)
+    .filter((name) => DECK_NAME.test(name))
+    .sort();
   if (!only || only.length === 0) return all.map((name) => join(decksDir, name));
   return only.map((wanted) => {
     const key = basename(wanted).replace(/\.md$/, '');

@@ -41,7 +41,11 @@ export async function ioJobsTimeline(): Promise<ChartConfiguration> {
   type Job = (typeof IO_JOBS)[number];
   const onLoop = async (job: Job): Promise<Span> => (await traceSpan(job.label, () => sleep(job.ms), { group: job.label })).span;
   const onWorker = async (job: Job): Promise<Span> => {
-    const thread = new Thread({ name: job.label, target: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)), args: [job.ms] });
+    const thread = new Thread({
+      name: job.label,
+      target: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+      args: [job.ms],
+    });
     const started = await traceSpan(job.label, () => (thread.start(), thread.join(10_000)), { group: job.label });
     return started.span;
   };

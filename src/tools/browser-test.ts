@@ -39,7 +39,7 @@ export const CHROMIUM_FLAGS = [
 
 export const missingChromiumMessage = (path = CHROMIUM_PATH): string =>
   `Chromium was not found at ${path}. Install it with "bash .ci/install-browser" ` +
-  '(Debian\'s chromium package: sudo apt-get install -y chromium), or name another one with CHROMIUM_PATH=/path/to/chromium.';
+  "(Debian's chromium package: sudo apt-get install -y chromium), or name another one with CHROMIUM_PATH=/path/to/chromium.";
 
 /** Starts headless Chromium, or throws an error that says how to install it. */
 export async function launchChromium(): Promise<Browser> {
@@ -339,7 +339,11 @@ export async function runBrowserTest(options: BrowserTestOptions = {}): Promise<
       if (server) {
         const root = server.process.pid;
         // Found before the server stops: once it ends, its kernels are re-parented and lost from the tree.
-        const leftovers = root ? processTree(root).map((info) => info.pid).filter((pid) => pid !== root) : [];
+        const leftovers = root
+          ? processTree(root)
+              .map((info) => info.pid)
+              .filter((pid) => pid !== root)
+          : [];
         await server.stop();
         for (const pid of leftovers) {
           try {
@@ -377,18 +381,37 @@ export async function runBrowserTest(options: BrowserTestOptions = {}): Promise<
     const checks: NotebookCheck[] = [];
     for (const file of notebooks) {
       if (Date.now() >= totalDeadline) {
-        checks.push({ notebook: basename(file), ok: false, cells: 0, images: 0, durationMs: 0, problems: ['not run: the whole run passed its time bound'] });
+        checks.push({
+          notebook: basename(file),
+          ok: false,
+          cells: 0,
+          images: 0,
+          durationMs: 0,
+          problems: ['not run: the whole run passed its time bound'],
+        });
         continue;
       }
       const deadline = Math.min(totalDeadline, Date.now() + (options.notebookTimeoutMs ?? 150_000));
-      const check = await checkNotebook(browser, { base, token, notebookDir, screenshotDir: options.screenshotDir ?? screenshotDir }, file, deadline);
+      const check = await checkNotebook(
+        browser,
+        { base, token, notebookDir, screenshotDir: options.screenshotDir ?? screenshotDir },
+        file,
+        deadline,
+      );
       log(formatCheck(check));
       checks.push(check);
     }
     const after = fingerprints(notebooks);
     const changed = notebooks.filter((file) => after.get(file) !== before.get(file)).map((file) => basename(file));
     if (changed.length > 0) {
-      const check = { notebook: 'notebooks on disk', ok: false, cells: 0, images: 0, durationMs: 0, problems: [`changed during the run (nothing may save them): ${changed.join(', ')}`] };
+      const check = {
+        notebook: 'notebooks on disk',
+        ok: false,
+        cells: 0,
+        images: 0,
+        durationMs: 0,
+        problems: [`changed during the run (nothing may save them): ${changed.join(', ')}`],
+      };
       log(formatCheck(check));
       checks.push(check);
     }
@@ -423,7 +446,8 @@ function parseArguments(argv: string[]): BrowserTestOptions {
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === '--timeout') {
       const seconds = Number(argv[++i]);
-      if (!(Number.isFinite(seconds) && seconds > 0)) throw new Error(`--timeout must be a positive number of seconds, got ${argv[i] ?? 'nothing'}`);
+      if (!(Number.isFinite(seconds) && seconds > 0))
+        throw new Error(`--timeout must be a positive number of seconds, got ${argv[i] ?? 'nothing'}`);
       notebookTimeoutMs = seconds * 1000;
     } else if (argv[i].startsWith('-')) {
       throw new Error(`unknown option ${argv[i]}; usage: npm run test:browser -- [notebook.ipynb ...] [--timeout seconds]`);
@@ -456,7 +480,9 @@ async function main(): Promise<number> {
   const ignore = join(kitRoot, 'test-output', '.gitignore');
   if (!existsSync(ignore)) writeFileSync(ignore, '# Created by npm run test:browser: screenshots are not committed.\n*\n');
   const failed = checks.filter((check) => !check.ok).length;
-  console.log(`browser test: ${checks.length} notebook(s) in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${relative(kitRoot, screenshotDir)}/`);
+  console.log(
+    `browser test: ${checks.length} notebook(s) in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${relative(kitRoot, screenshotDir)}/`,
+  );
   console.log(`${checks.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -49,7 +49,7 @@ function readConfig(path: string): ChartConfiguration {
   try {
     config = JSON.parse(text);
   } catch (error) {
-    throw new Error(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const shape = config as { type?: unknown; data?: unknown };
   if (typeof shape !== 'object' || shape === null || typeof shape.type !== 'string' || typeof shape.data !== 'object') {

@@ -89,7 +89,8 @@ export interface NotebookServer {
 export function startNotebookServer(options: NotebookServerOptions): Promise<NotebookServer> {
   const { jupyter } = options;
   const args = [
-    '-m', jupyter.app,
+    '-m',
+    jupyter.app,
     `--notebook-dir=${join(kitRoot, 'notebooks')}`,
     '--ip=127.0.0.1',
     `--port=${options.port ?? 8888}`,

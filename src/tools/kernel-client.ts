@@ -98,8 +98,16 @@ export class KernelClient {
     writeFileSync(
       connectionFile,
       JSON.stringify({
-        shell_port, iopub_port, stdin_port, control_port, hb_port,
-        ip: '127.0.0.1', key, transport: 'tcp', signature_scheme: 'hmac-sha256', kernel_name: 'tslab',
+        shell_port,
+        iopub_port,
+        stdin_port,
+        control_port,
+        hb_port,
+        ip: '127.0.0.1',
+        key,
+        transport: 'tcp',
+        signature_scheme: 'hmac-sha256',
+        kernel_name: 'tslab',
       }),
     );
     const child = spawn(process.execPath, [compiledEntry('tools/kernel-process.ts'), connectionFile], {
@@ -153,9 +161,19 @@ export class KernelClient {
     const becameIdle = new Promise<void>((resolve) => (idle = resolve));
     this.iopubListeners.set(msgId, (message) => collectOutput(message, outputs, idle));
     try {
-      const reply = this.request(this.shell, 'execute_request', {
-        code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false,
-      }, msgId);
+      const reply = this.request(
+        this.shell,
+        'execute_request',
+        {
+          code,
+          silent: false,
+          store_history: true,
+          user_expressions: {},
+          allow_stdin: false,
+          stop_on_error: false,
+        },
+        msgId,
+      );
       const done = Promise.all([reply, becameIdle]).then(([message]) => message);
       const message = await withDeadline(done, timeoutMs, 'timeout').catch(async (error: Error) => {
         if (error.message !== 'timeout') throw error;
@@ -219,7 +237,12 @@ export class KernelClient {
 
   private request(socket: Dealer, msgType: string, content: Record<string, unknown>, msgId = randomUUID()): Promise<Message> {
     const header = {
-      msg_id: msgId, msg_type: msgType, session, username: 'course-kit', date: new Date().toISOString(), version: '5.3',
+      msg_id: msgId,
+      msg_type: msgType,
+      session,
+      username: 'course-kit',
+      date: new Date().toISOString(),
+      version: '5.3',
     };
     const frames = [JSON.stringify(header), '{}', '{}', JSON.stringify(content)];
     const signature = this.sign(frames);
@@ -282,16 +305,27 @@ function collectOutput(message: Message, outputs: CellOutput[], idle: () => void
     }
     case 'display_data':
     case 'update_display_data':
-      outputs.push({ output_type: 'display_data', data: content.data as Record<string, unknown>, metadata: (content.metadata ?? {}) as Record<string, unknown> });
+      outputs.push({
+        output_type: 'display_data',
+        data: content.data as Record<string, unknown>,
+        metadata: (content.metadata ?? {}) as Record<string, unknown>,
+      });
       break;
     case 'execute_result':
       outputs.push({
-        output_type: 'execute_result', data: content.data as Record<string, unknown>,
-        metadata: (content.metadata ?? {}) as Record<string, unknown>, execution_count: (content.execution_count as number) ?? null,
+        output_type: 'execute_result',
+        data: content.data as Record<string, unknown>,
+        metadata: (content.metadata ?? {}) as Record<string, unknown>,
+        execution_count: (content.execution_count as number) ?? null,
       });
       break;
     case 'error':
-      outputs.push({ output_type: 'error', ename: String(content.ename), evalue: String(content.evalue), traceback: (content.traceback as string[]) ?? [] });
+      outputs.push({
+        output_type: 'error',
+        ename: String(content.ename),
+        evalue: String(content.evalue),
+        traceback: (content.traceback as string[]) ?? [],
+      });
       break;
     case 'status':
       if (content.execution_state === 'idle') idle();
@@ -313,12 +347,14 @@ function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Prom
 /** Asks the OS for `count` free loopback ports. */
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(server));
-      }),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
     ),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);

@@ -59,11 +59,13 @@ export function readNotebook(path: string): NotebookCell[] {
   try {
     parsed = JSON.parse(readFileSync(absolute, 'utf8'));
   } catch (error) {
-    throw new Error(`${path} is not a notebook (invalid JSON: ${(error as Error).message})`);
+    throw new Error(`${path} is not a notebook (invalid JSON: ${(error as Error).message})`, { cause: error });
   }
   const kernel = parsed.metadata?.kernelspec?.name;
   if (kernel !== 'tslab') {
-    throw new Error(`${path} uses the kernel "${kernel ?? 'none'}", expected "tslab" (TypeScript); set metadata.kernelspec.name to "tslab"`);
+    throw new Error(
+      `${path} uses the kernel "${kernel ?? 'none'}", expected "tslab" (TypeScript); set metadata.kernelspec.name to "tslab"`,
+    );
   }
   if (!Array.isArray(parsed.cells)) throw new Error(`${path} has no cells list`);
   return parsed.cells;
@@ -113,7 +115,9 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
 /** Decides whether a cell failed, and why. */
 function judge(result: ExecutionResult, cellTimeoutMs: number): Omit<CellFailure, 'notebook' | 'cell'> | undefined {
   const stderr = result.outputs
-    .filter((output): output is Extract<CellOutput, { output_type: 'stream' }> => output.output_type === 'stream' && output.name === 'stderr')
+    .filter(
+      (output): output is Extract<CellOutput, { output_type: 'stream' }> => output.output_type === 'stream' && output.name === 'stderr',
+    )
     .map((output) => output.text)
     .join('');
   const error = result.outputs.find((output) => output.output_type === 'error');
@@ -131,7 +135,10 @@ function judge(result: ExecutionResult, cellTimeoutMs: number): Omit<CellFailure
 
 /** The first lines of a message, short enough for one line of a report. */
 function summarize(text: string): string {
-  const lines = text.split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() !== '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '');
   // tslab prints a thrown error as source location, code, caret, then "Error: message": lead with the message.
   const errorLine = lines.findIndex((line) => /^(Uncaught )?[A-Za-z]*Error\b/.test(line.trim()));
   const ordered = errorLine > 0 ? [lines[errorLine], ...lines.slice(0, errorLine)] : lines;

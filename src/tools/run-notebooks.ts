@@ -25,7 +25,12 @@ function parseArguments(argv: string[]): { paths: string[]; cellTimeoutMs: numbe
   }
   if (paths.length === 0) {
     const folder = join(kitRoot, 'notebooks');
-    paths.push(...readdirSync(folder).filter((name) => name.endsWith('.ipynb')).sort().map((name) => join(folder, name)));
+    paths.push(
+      ...readdirSync(folder)
+        .filter((name) => name.endsWith('.ipynb'))
+        .sort()
+        .map((name) => join(folder, name)),
+    );
   }
   return { paths, cellTimeoutMs };
 }

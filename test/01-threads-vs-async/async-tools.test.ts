@@ -62,7 +62,9 @@ describe('gather', () => {
   });
 
   it('with returnExceptions puts each error in its place', async () => {
-    const results = await gather([Promise.resolve(1), Promise.reject(new Error('bad')), Promise.reject('text')], { returnExceptions: true });
+    const results = await gather([Promise.resolve(1), Promise.reject(new Error('bad')), Promise.reject('text')], {
+      returnExceptions: true,
+    });
     assert.equal(results[0], 1);
     assert.ok(results[1] instanceof Error && results[1].message === 'bad');
     assert.ok(results[2] instanceof Error && results[2].message === 'text');
@@ -101,17 +103,25 @@ describe('mapLimit', () => {
   it('stops when the signal aborts', async () => {
     const controller = new AbortController();
     const started: number[] = [];
-    const run = mapLimit([1, 2, 3, 4], 1, async (item) => {
-      started.push(item);
-      if (item === 1) controller.abort(new Error('cancelled'));
-      await sleep(5);
-      return item;
-    }, { signal: controller.signal });
+    const run = mapLimit(
+      [1, 2, 3, 4],
+      1,
+      async (item) => {
+        started.push(item);
+        if (item === 1) controller.abort(new Error('cancelled'));
+        await sleep(5);
+        return item;
+      },
+      { signal: controller.signal },
+    );
     await assert.rejects(run, /cancelled/);
     assert.deepEqual(started, [1]);
   });
 
   it('names limit in the error', async () => {
-    await assert.rejects(mapLimit([1], 0, async (x) => x), /^RangeError: limit must be a positive integer or Infinity, got 0/);
+    await assert.rejects(
+      mapLimit([1], 0, async (x) => x),
+      /^RangeError: limit must be a positive integer or Infinity, got 0/,
+    );
   });
 });

@@ -7,7 +7,10 @@ describe('unit 01 demos', () => {
   it("I/O jobs: the seed's messages; sequential never overlaps, concurrent and threads do", async () => {
     const lines: string[] = [];
     const { results } = await compareIoModes({ scale: 40, log: (line) => lines.push(line) });
-    assert.deepEqual(results.map((r) => r.mode), ['sequential', 'concurrent', 'threads']);
+    assert.deepEqual(
+      results.map((r) => r.mode),
+      ['sequential', 'concurrent', 'threads'],
+    );
     const overlap = (mode: string) => new Timeline().add(...results.find((r) => r.mode === mode)!.spans).maxOverlap;
     assert.equal(overlap('sequential'), 1);
     assert.ok(overlap('concurrent') >= 3, `concurrent overlap ${overlap('concurrent')}`);
@@ -23,7 +26,10 @@ describe('unit 01 demos', () => {
     assert.ok(sequential.lag.max >= 100, `sequential blocks the loop: max lag ${sequential.lag.max}`);
     assert.ok(concurrent.lag.max >= 100, `Promise.all does not help CPU work: max lag ${concurrent.lag.max}`);
     assert.equal(new Set(sequential.spans.map((s) => s.lane)).size, 1);
-    assert.deepEqual([...new Set(threads.spans.map((s) => s.lane))].every((lane) => /^thread \d+$/.test(lane)), true);
+    assert.deepEqual(
+      [...new Set(threads.spans.map((s) => s.lane))].every((lane) => /^thread \d+$/.test(lane)),
+      true,
+    );
     assert.equal(new Set(threads.spans.map((s) => s.lane)).size, 2);
   });
 

@@ -32,9 +32,12 @@ describe('LagMeter', () => {
 
   it('returns the work result and stops also when the work throws', async () => {
     assert.equal((await measureLag(() => 7)).result, 7);
-    await assert.rejects(measureLag(() => {
-      throw new Error('work failed');
-    }), /work failed/);
+    await assert.rejects(
+      measureLag(() => {
+        throw new Error('work failed');
+      }),
+      /work failed/,
+    );
   });
 
   it('checks its life cycle and its resolution', () => {

@@ -20,7 +20,10 @@ async function captureStdout(body: () => Promise<void>): Promise<string[]> {
   } finally {
     process.stdout.write = original;
   }
-  return chunks.join('').split('\n').filter((line) => line !== '');
+  return chunks
+    .join('')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 /** Ends threads a failing test left running. */
@@ -90,7 +93,14 @@ describe('Thread', () => {
       return true;
     }) as typeof process.stderr.write;
     try {
-      const thread = track(new Thread({ target: () => { throw new Error('nobody listens'); }, name: 'lonely' }));
+      const thread = track(
+        new Thread({
+          target: () => {
+            throw new Error('nobody listens');
+          },
+          name: 'lonely',
+        }),
+      );
       thread.start();
       while (thread.isAlive) await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
@@ -100,9 +110,7 @@ describe('Thread', () => {
   });
 
   it('join(timeout) rejects with a JoinTimeoutError and leaves the thread running', async () => {
-    const thread = track(
-      new Thread({ target: () => new Promise((resolve) => setTimeout(() => resolve('finished'), 400)), name: 'slow' }),
-    );
+    const thread = track(new Thread({ target: () => new Promise((resolve) => setTimeout(() => resolve('finished'), 400)), name: 'slow' }));
     thread.start();
     await assert.rejects(thread.join(30), (error: unknown) => {
       assert.ok(error instanceof JoinTimeoutError);
@@ -136,7 +144,14 @@ describe('Thread', () => {
 
   it('explains the error of a target that uses a variable from outside it', async () => {
     const rate = 1.21;
-    const thread = track(new Thread({ target: function withTax(price: number) { return price * rate; }, args: [100] }));
+    const thread = track(
+      new Thread({
+        target: function withTax(price: number) {
+          return price * rate;
+        },
+        args: [100],
+      }),
+    );
     thread.start();
     await assert.rejects(thread.join(), (error: unknown) => {
       assert.ok(error instanceof ReferenceError);
@@ -184,7 +199,10 @@ describe('Thread', () => {
     let folder: string;
     before(() => {
       folder = mkdtempSync(join(tmpdir(), 'thread-test-'));
-      writeFileSync(join(folder, 'jobs.mjs'), 'const base = 10;\nexport function addBase(x) { return base + x; }\nexport default () => "default export";\n');
+      writeFileSync(
+        join(folder, 'jobs.mjs'),
+        'const base = 10;\nexport function addBase(x) { return base + x; }\nexport default () => "default export";\n',
+      );
       writeFileSync(
         join(folder, 'typed.ts'),
         'interface Point { x: number; y: number }\nconst origin: Point = { x: 0, y: 0 };\n' +
@@ -223,7 +241,10 @@ describe('Thread', () => {
     thread.start();
     await thread.terminate();
     assert.equal(thread.isAlive, false);
-    await assert.rejects(thread.join(), (error: unknown) => error instanceof EndedEarlyError && /thread 'forever' was terminated/.test(error.message));
+    await assert.rejects(
+      thread.join(),
+      (error: unknown) => error instanceof EndedEarlyError && /thread 'forever' was terminated/.test(error.message),
+    );
   });
 
   it("the seed's numbers and letters: each thread's lines arrive complete and in order", async () => {

@@ -31,29 +31,38 @@ describe('Timeline', () => {
     const spans = (await Promise.all(threads.map((thread) => thread.join(10_000)))) as Span[];
     timeline.add(...spans);
     assert.equal(timeline.lanes.length, 2);
-    assert.ok(timeline.lanes.every((lane) => /^thread \d+$/.test(lane)), timeline.lanes.join(', '));
+    assert.ok(
+      timeline.lanes.every((lane) => /^thread \d+$/.test(lane)),
+      timeline.lanes.join(', '),
+    );
     assert.equal(timeline.maxOverlap, 2, 'two workers spinning at the same time on 2 cores');
   });
 
   it('records a failed work and rethrows', async () => {
     const timeline = new Timeline();
-    await assert.rejects(timeline.trace('fetch', async () => {
-      throw new Error('404');
-    }), /404/);
+    await assert.rejects(
+      timeline.trace('fetch', async () => {
+        throw new Error('404');
+      }),
+      /404/,
+    );
     assert.equal(timeline.spans[0].label, 'fetch (failed)');
   });
 
   it('draws a Gantt chart with one row per lane', async () => {
     const { span } = await traceSpan('x', () => sleep(5), { lane: 'worker A', group: 'io' });
     const config = timelineChart([span, { lane: 'worker B', label: 'y', start: span.start, end: span.end + 10 }], 'demo');
-    assert.deepEqual((config.data.labels as string[]), ['worker A', 'worker B']);
+    assert.deepEqual(config.data.labels as string[], ['worker A', 'worker B']);
     assert.equal(config.data.datasets.length, 2);
     const png = renderChartPng(config);
     assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
   });
 
   it('rejects a malformed span, naming what was expected', () => {
-    assert.throws(() => new Timeline().add({ lane: 'a', label: 'b', start: 10, end: 5 }), /span must be \{ lane: string, label: string, start: number, end: number >= start \}/);
+    assert.throws(
+      () => new Timeline().add({ lane: 'a', label: 'b', start: 10, end: 5 }),
+      /span must be \{ lane: string, label: string, start: number, end: number >= start \}/,
+    );
     assert.throws(() => timelineChart('nope' as unknown as Span[]), /spans must be an array/);
   });
 

@@ -8,14 +8,20 @@ const settle = () => nextMacrotask();
 /** Tracks whether a promise has settled yet. */
 function track<T>(promise: Promise<T>): { readonly done: boolean; promise: Promise<T> } {
   const state = { done: false, promise };
-  promise.then(() => (state.done = true), () => (state.done = true));
+  promise.then(
+    () => (state.done = true),
+    () => (state.done = true),
+  );
   return state;
 }
 
 describe('Channel', () => {
   it('capacity must be an integer >= 0, and the error names it', () => {
     for (const capacity of [-1, 1.5, Number.NaN, Infinity, '4']) {
-      assert.throws(() => new Channel(capacity as number), (error: Error) => error instanceof RangeError && /^capacity must be an integer >= 0, got /.test(error.message));
+      assert.throws(
+        () => new Channel(capacity as number),
+        (error: Error) => error instanceof RangeError && /^capacity must be an integer >= 0, got /.test(error.message),
+      );
     }
     assert.equal(new Channel().capacity, 0);
   });
@@ -64,7 +70,10 @@ describe('Channel', () => {
     const forReceivers = new Channel<number>(0, { name: 'quiet' });
     const waiting = [forReceivers.recv(), forReceivers.recv()];
     forReceivers.close();
-    assert.deepEqual(await Promise.all(waiting), [{ value: undefined, ok: false }, { value: undefined, ok: false }]);
+    assert.deepEqual(await Promise.all(waiting), [
+      { value: undefined, ok: false },
+      { value: undefined, ok: false },
+    ]);
 
     const forSenders = new Channel<number>(0, { name: 'full' });
     const sending = forSenders.send(7);
@@ -104,8 +113,14 @@ describe('Channel', () => {
       channel.close();
       const received = (await Promise.all(receivers)).flat();
       assert.equal(received.length, SENDERS * EACH);
-      assert.deepEqual([...received].sort((a, b) => a - b), Array.from({ length: SENDERS * EACH }, (_, i) => i));
-      assert.ok((await Promise.all(receivers)).every((got) => got.length > 0), 'every receiver took part');
+      assert.deepEqual(
+        [...received].sort((a, b) => a - b),
+        Array.from({ length: SENDERS * EACH }, (_, i) => i),
+      );
+      assert.ok(
+        (await Promise.all(receivers)).every((got) => got.length > 0),
+        'every receiver took part',
+      );
     });
   }
 
@@ -136,10 +151,7 @@ describe('select', () => {
     const a = new Channel<number>(1);
     const b = new Channel<number>(1);
     await b.send(42);
-    const result = await select([
-      a.recvCase((r) => `a:${r.value}`),
-      b.recvCase((r) => `b:${r.value}`),
-    ]);
+    const result = await select([a.recvCase((r) => `a:${r.value}`), b.recvCase((r) => `b:${r.value}`)]);
     assert.equal(result, 'b:42');
     assert.equal(b.length, 0);
   });

@@ -21,8 +21,14 @@ describe('runPipeline', () => {
     );
     assert.equal(most, 3);
     const byIndex = [...run.results].sort((a, b) => a.index - b.index);
-    assert.deepEqual(byIndex.map((r) => r.value), Array.from({ length: 100 }, (_, i) => i * 2));
-    assert.deepEqual(byIndex.map((r) => r.index), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      byIndex.map((r) => r.value),
+      Array.from({ length: 100 }, (_, i) => i * 2),
+    );
+    assert.deepEqual(
+      byIndex.map((r) => r.index),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
   });
 
   it('backpressure: items in flight stay within the buffers and the stages', async () => {
@@ -49,8 +55,14 @@ describe('runPipeline', () => {
   });
 
   it('names bad options and a stage that is not a function', async () => {
-    await assert.rejects(runPipeline([1], (x) => x, { workers: 0 }), /workers must be a positive integer, got 0/);
-    await assert.rejects(runPipeline([1], (x) => x, { capacity: -1 }), /capacity must be an integer >= 0, got -1/);
+    await assert.rejects(
+      runPipeline([1], (x) => x, { workers: 0 }),
+      /workers must be a positive integer, got 0/,
+    );
+    await assert.rejects(
+      runPipeline([1], (x) => x, { capacity: -1 }),
+      /capacity must be an integer >= 0, got -1/,
+    );
     await assert.rejects(runPipeline([1], 'double' as never), /stage must be a function/);
   });
 });

@@ -38,7 +38,10 @@ describe('queues and pipes given to threads and processes', () => {
     productor.start();
     consumidor.start();
     await productor.join();
-    assert.deepEqual(await consumidor.join(), [1, 2, 3, 4, 5].map((n) => `Proceso Consumidor recibe: Dato ${n}`));
+    assert.deepEqual(
+      await consumidor.join(),
+      [1, 2, 3, 4, 5].map((n) => `Proceso Consumidor recibe: Dato ${n}`),
+    );
   });
 
   for (const Runner of [Thread, Process]) {
@@ -56,7 +59,10 @@ describe('queues and pipes given to threads and processes', () => {
       assert.equal(await producer.join(), 10_000);
       const received: number[] = [];
       while (received.length < 10_000) received.push(await queue.get({ timeout: 5000 }));
-      assert.deepEqual(received, Array.from({ length: 10_000 }, (_, i) => i));
+      assert.deepEqual(
+        received,
+        Array.from({ length: 10_000 }, (_, i) => i),
+      );
       assert.equal(queue.size, 0);
     });
   }

@@ -43,7 +43,9 @@ export function startPeer(kind: PeerKind, role: string, config: Record<string, u
     pipeModule: pathToFileURL(compiledEntry('03-processes-queues-pipes/pipe.ts')).href,
     ...config,
   };
-  return kind === 'process' ? track(fork(fixture, [JSON.stringify(full)], { silent: true })) : track(new Worker(fixture, { workerData: full, stdout: true, stderr: true }));
+  return kind === 'process'
+    ? track(fork(fixture, [JSON.stringify(full)], { silent: true }))
+    : track(new Worker(fixture, { workerData: full, stdout: true, stderr: true }));
 }
 
 function track(peer: ChildProcess | Worker): Peer {

@@ -51,7 +51,10 @@ describe('Pipe', () => {
     }
     enviar.close();
     await receptor.ended;
-    assert.deepEqual(receptor.lines, ['Hola', 'desde', 'el', 'proceso', 'emisor'].map((m) => `Recibido: ${m}`));
+    assert.deepEqual(
+      receptor.lines,
+      ['Hola', 'desde', 'el', 'proceso', 'emisor'].map((m) => `Recibido: ${m}`),
+    );
   });
 
   it('recv after the other end closed returns what is left, then PipeClosedError, not a hang', async () => {
@@ -80,14 +83,20 @@ describe('Pipe', () => {
   it('send on a closed pipe names the end and says which side is closed', async () => {
     const [a, b] = pipe<number>();
     a.close();
-    assert.throws(() => a.send(1), (error: Error) => error instanceof PipeClosedError && /cannot send on pipe-\d+ end A: this end is closed/.test(error.message));
+    assert.throws(
+      () => a.send(1),
+      (error: Error) => error instanceof PipeClosedError && /cannot send on pipe-\d+ end A: this end is closed/.test(error.message),
+    );
     await sleep(20);
     assert.throws(() => b.send(1), /cannot send on pipe-\d+ end B: the other end is closed/);
   });
 
   it('recv times out with PipeTimeoutError, and a value sent later is not lost', async () => {
     const [a, b] = pipe<string>();
-    await assert.rejects(a.recv({ timeout: 20 }), (error: Error) => error instanceof PipeTimeoutError && /timed out after 20 ms/.test(error.message));
+    await assert.rejects(
+      a.recv({ timeout: 20 }),
+      (error: Error) => error instanceof PipeTimeoutError && /timed out after 20 ms/.test(error.message),
+    );
     b.send('late');
     assert.equal(await a.recv({ timeout: 1000 }), 'late');
   });

@@ -36,7 +36,10 @@ async function waitUntilGone(pid: number, limitMs: number): Promise<boolean> {
   return true;
 }
 
+// Processes of every argument and result type: `unknown` would refuse a Process<[number], string>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const started: Process<any, any>[] = [];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function track<T extends Process<any, any>>(proc: T): T {
   started.push(proc);
   return proc;
@@ -81,7 +84,14 @@ describe('Process', () => {
           year: when.getUTCFullYear(),
           doubled: bytes.map((b) => b * 2),
         }),
-        args: [new Map([['a', 1], ['b', 2]]), new Date(Date.UTC(2024, 0, 1)), Uint8Array.of(1, 2, 3)],
+        args: [
+          new Map([
+            ['a', 1],
+            ['b', 2],
+          ]),
+          new Date(Date.UTC(2024, 0, 1)),
+          Uint8Array.of(1, 2, 3),
+        ],
       }),
     );
     proc.start();
@@ -89,7 +99,14 @@ describe('Process', () => {
   });
 
   it("rejects join with the child's error and stack; the child exits with code 1", async () => {
-    const proc = track(new Process({ target: function parse(text: string) { return JSON.parse(text); }, args: ['{oops'] }));
+    const proc = track(
+      new Process({
+        target: function parse(text: string) {
+          return JSON.parse(text);
+        },
+        args: ['{oops'],
+      }),
+    );
     proc.start();
     const error = await proc.join().then(
       () => assert.fail('join should reject'),
@@ -105,7 +122,10 @@ describe('Process', () => {
   it('exitCode is 3 after process.exit(3) in the child, and join says it ended without a result', async () => {
     const proc = track(new Process({ target: () => process.exit(3), name: 'quitter' }));
     proc.start();
-    await assert.rejects(proc.join(), (error: unknown) => error instanceof EndedEarlyError && /process 'quitter' exited with code 3/.test(error.message));
+    await assert.rejects(
+      proc.join(),
+      (error: unknown) => error instanceof EndedEarlyError && /process 'quitter' exited with code 3/.test(error.message),
+    );
     assert.equal(proc.exitCode, 3);
     assert.equal(proc.signalCode, null);
   });
@@ -154,7 +174,7 @@ describe('Process', () => {
     assert.equal(await proc.join(), 'done');
   });
 
-  it('class style, like the seed\'s MiProceso: run() sees a copy of the fields and can call methods', async () => {
+  it("class style, like the seed's MiProceso: run() sees a copy of the fields and can call methods", async () => {
     class MiProceso extends Process<string> {
       pause = 10;
       run() {
@@ -172,7 +192,10 @@ describe('Process', () => {
   it('runs an export of a .ts module, and silent: true discards the output', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'process-test-'));
     try {
-      writeFileSync(join(folder, 'report.ts'), 'export function report(label: string): string {\n  console.log("from the child");\n  return `${label} ${process.pid}`;\n}\n');
+      writeFileSync(
+        join(folder, 'report.ts'),
+        'export function report(label: string): string {\n  console.log("from the child");\n  return `${label} ${process.pid}`;\n}\n',
+      );
       const proc = track(new Process({ target: { module: join(folder, 'report.ts'), export: 'report' }, args: ['pid'], silent: true }));
       const lines = await captureStdout(async () => {
         proc.start();
@@ -201,7 +224,12 @@ describe('Process', () => {
       process.stdin.destroy();
       ${then}`;
 
-    const cases: Array<{ how: string; then: string; signal?: NodeJS.Signals; expect: { code: number | null; signal: NodeJS.Signals | null } }> = [
+    const cases: Array<{
+      how: string;
+      then: string;
+      signal?: NodeJS.Signals;
+      expect: { code: number | null; signal: NodeJS.Signals | null };
+    }> = [
       { how: 'when the parent ends normally', then: '', expect: { code: 0, signal: null } },
       { how: 'when the parent throws', then: "throw new Error('parent failed');", expect: { code: 1, signal: null } },
       { how: 'when the parent gets SIGTERM', then: '', signal: 'SIGTERM', expect: { code: null, signal: 'SIGTERM' } },

@@ -23,7 +23,7 @@ describe('Queue', () => {
   });
 
   for (const kind of ['process', 'thread'] as PeerKind[]) {
-    it(`delivers 100,000 items exactly once, in order per producer: 4 producers and 4 consumers in ${kind === "process" ? "child processes" : "worker threads"}`, async () => {
+    it(`delivers 100,000 items exactly once, in order per producer: 4 producers and 4 consumers in ${kind === 'process' ? 'child processes' : 'worker threads'}`, async () => {
       const producers = 4;
       const perProducer = 25_000;
       const shared = queue<Tagged>({ capacity: 1000 });
@@ -90,7 +90,11 @@ describe('Queue', () => {
     peers.push(producer);
     await producer.report((report) => report.put === 2);
     await sleep(100);
-    assert.equal(producer.reports.some((report) => report.put === 3), false, 'put 3 must wait for room');
+    assert.equal(
+      producer.reports.some((report) => report.put === 3),
+      false,
+      'put 3 must wait for room',
+    );
     assert.equal(bounded.size, 2);
     assert.equal(await bounded.get(), 1);
     await producer.report((report) => report.put === 3);
@@ -123,7 +127,10 @@ describe('Queue', () => {
     await shared.put('last item');
     shared.close();
     const outcomes = await Promise.all(getters.map((peer) => peer.report((report) => 'value' in report || 'error' in report)));
-    assert.deepEqual(outcomes.filter((outcome) => 'value' in outcome), [{ value: 'last item' }]);
+    assert.deepEqual(
+      outcomes.filter((outcome) => 'value' in outcome),
+      [{ value: 'last item' }],
+    );
     const errors = outcomes.filter((outcome) => outcome.error).map((outcome) => outcome.error!.name);
     assert.deepEqual(errors, ['QueueClosedError', 'QueueClosedError']);
     await assert.rejects(shared.get(), /queue "queue-\d+" is closed and empty/);
@@ -137,7 +144,10 @@ describe('Queue', () => {
     peers.push(...consumers);
     const results = await Promise.all(consumers.map((peer) => peer.report((report) => report.seqs !== undefined)));
     const all = results.flatMap(({ seqs }) => seqs![0] ?? []).sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 500 }, (_, seq) => seq));
+    assert.deepEqual(
+      all,
+      Array.from({ length: 500 }, (_, seq) => seq),
+    );
     await Promise.all(consumers.map((peer) => peer.ended));
   });
 
@@ -170,18 +180,34 @@ describe('Queue', () => {
     for (const capacity of [0, -1, 1.5, Number.NaN, '3']) {
       assert.throws(
         () => new Queue({ capacity: capacity as number }),
-        (error: Error) => error instanceof RangeError && /^capacity must be a positive integer/.test(error.message) && /got/.test(error.message),
+        (error: Error) =>
+          error instanceof RangeError && /^capacity must be a positive integer/.test(error.message) && /got/.test(error.message),
       );
     }
     const kept = queue<unknown>({ name: 'kept' });
     await kept.put({ id: 1 });
-    await assert.rejects(kept.put({ id: 2 }, { timeout: -1 }), (error: Error) => error instanceof RangeError && /timeout must be .* got -1/.test(error.message));
-    await assert.rejects(kept.get({ timeout: -5 }), (error: Error) => error instanceof RangeError && /get on queue "kept": timeout/.test(error.message));
-    await assert.rejects(kept.put(() => 1), (error: Error) => error instanceof TypeError && /^item cannot be sent/.test(error.message));
-    await assert.rejects(kept.put({ callback: () => 1 }), (error: Error) => error instanceof TypeError && /item\.callback/.test(error.message));
+    await assert.rejects(
+      kept.put({ id: 2 }, { timeout: -1 }),
+      (error: Error) => error instanceof RangeError && /timeout must be .* got -1/.test(error.message),
+    );
+    await assert.rejects(
+      kept.get({ timeout: -5 }),
+      (error: Error) => error instanceof RangeError && /get on queue "kept": timeout/.test(error.message),
+    );
+    await assert.rejects(
+      kept.put(() => 1),
+      (error: Error) => error instanceof TypeError && /^item cannot be sent/.test(error.message),
+    );
+    await assert.rejects(
+      kept.put({ callback: () => 1 }),
+      (error: Error) => error instanceof TypeError && /item\.callback/.test(error.message),
+    );
     assert.equal(kept.size, 1);
     assert.deepEqual(await kept.get(), { id: 1 });
-    assert.throws(() => Queue.from({ kind: 'something else' } as never), (error: Error) => error instanceof TypeError && /^handle must be a queue handle/.test(error.message));
+    assert.throws(
+      () => Queue.from({ kind: 'something else' } as never),
+      (error: Error) => error instanceof TypeError && /^handle must be a queue handle/.test(error.message),
+    );
   });
 
   it('is passed as plain data: structured clone and JSON give the handle, and Queue.from revives it', async () => {
@@ -203,7 +229,10 @@ describe('Queue', () => {
     const child = startPeer('process', 'viaWorker', { queue: shared, inner: { role: 'producer', producer: 3, count: 3 } });
     peers.push(child);
     await child.report((report) => report.done === true);
-    assert.deepEqual([await shared.get(), await shared.get(), await shared.get()].map((item) => item.seq), [0, 1, 2]);
+    assert.deepEqual(
+      [await shared.get(), await shared.get(), await shared.get()].map((item) => item.seq),
+      [0, 1, 2],
+    );
   });
 
   it('stores a copy: changing an object after put does not change the queued item', async () => {

@@ -15,7 +15,10 @@ describe('measureTransferCosts', () => {
     assert.ok(at('copy', 32) > at('copy', 1), 'copying grows with the size');
     const chart = transferCostChart(costs);
     assert.deepEqual(chart.data.labels, ['1 MB', '32 MB']);
-    assert.deepEqual(chart.data.datasets.map((set) => set.label), ['copy', 'transfer', 'share']);
+    assert.deepEqual(
+      chart.data.datasets.map((set) => set.label),
+      ['copy', 'transfer', 'share'],
+    );
   });
 
   it('names a bad size or repeat count', async () => {

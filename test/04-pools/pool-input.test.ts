@@ -10,7 +10,10 @@ const double = (x: number) => x * 2;
 describe('Pool input checks', () => {
   it('size must be a positive integer; it defaults to availableParallelism()', async () => {
     for (const size of [0, -1, 1.5, Number.NaN, '2']) {
-      assert.throws(() => new Pool({ size: size as number }), (error: Error) => error instanceof RangeError && /^size must be a positive integer, got /.test(error.message));
+      assert.throws(
+        () => new Pool({ size: size as number }),
+        (error: Error) => error instanceof RangeError && /^size must be a positive integer, got /.test(error.message),
+      );
     }
     assert.throws(() => new Pool({ size: 0 }), { message: 'size must be a positive integer, got 0' });
     const { availableParallelism } = await import('node:os');
@@ -22,13 +25,22 @@ describe('Pool input checks', () => {
     assert.throws(() => new Pool({ retries: -1 }), /retries must be an integer >= 0, got -1/);
     assert.throws(() => new Pool({ maxTasksQueued: 0 }), /maxTasksQueued must be a positive integer or Infinity, got 0/);
     assert.throws(() => new Pool({ kind: 'fibers' as 'threads' }), /kind must be one of 'threads', 'processes', got "fibers"/);
-    assert.throws(() => new Pool({ processes: 4 } as object), /unknown Pool option "processes" \(the number of workers is called size here\)/);
-    assert.throws(() => new Pool({ kind: 'processes', resourceLimits: { maxOldGenerationSizeMb: 32 } }), /resourceLimits applies to kind 'threads' only/);
+    assert.throws(
+      () => new Pool({ processes: 4 } as object),
+      /unknown Pool option "processes" \(the number of workers is called size here\)/,
+    );
+    assert.throws(
+      () => new Pool({ kind: 'processes', resourceLimits: { maxOldGenerationSizeMb: 32 } }),
+      /resourceLimits applies to kind 'threads' only/,
+    );
   });
 
   it('timeouts must not be negative, and the error names the parameter', async () => {
     await withPool({ size: 1 }, async (pool) => {
-      await assert.rejects(pool.map(double, [1], { timeout: -1 }), (error: Error) => error instanceof RangeError && /^timeout must be a number of milliseconds > 0.*got -1/.test(error.message));
+      await assert.rejects(
+        pool.map(double, [1], { timeout: -1 }),
+        (error: Error) => error instanceof RangeError && /^timeout must be a number of milliseconds > 0.*got -1/.test(error.message),
+      );
       await assert.rejects(pool.apply(double, [1], { timeout: -10 }), /^RangeError: timeout must be/);
       const result = pool.applyAsync(double, [1]);
       await assert.rejects(result.get(-1), /^RangeError: timeout must be a number of milliseconds >= 0.*got -1/);
@@ -39,8 +51,14 @@ describe('Pool input checks', () => {
 
   it('fn must be a function or { module, export }', async () => {
     await withPool({ size: 1 }, async (pool) => {
-      await assert.rejects(pool.map(42 as unknown as typeof double, [1]), /^TypeError: fn must be a function or \{ module, export \}, got 42/);
-      await assert.rejects(pool.apply('double' as unknown as typeof double, [1]), /fn must be a function or \{ module, export \}, got "double"/);
+      await assert.rejects(
+        pool.map(42 as unknown as typeof double, [1]),
+        /^TypeError: fn must be a function or \{ module, export \}, got 42/,
+      );
+      await assert.rejects(
+        pool.apply('double' as unknown as typeof double, [1]),
+        /fn must be a function or \{ module, export \}, got "double"/,
+      );
       assert.throws(() => pool.applyAsync(null as unknown as typeof double, [1]), /fn must be a function .*got null/);
       assert.throws(() => pool.imap(undefined as unknown as typeof double, [1]), /fn must be a function .*got undefined/);
       await assert.rejects(pool.apply(Math.sqrt, [4]), /fn \(sqrt\) is a built-in or bound function/);
@@ -51,11 +69,20 @@ describe('Pool input checks', () => {
 
   it('arguments that cannot be copied to a worker are named', async () => {
     await withPool({ size: 1 }, async (pool) => {
-      await assert.rejects(pool.apply((a: unknown, b: unknown) => [a, b], [1, () => 2]), /^TypeError: args\[1\] cannot be sent to a worker: it is a function/);
-      await assert.rejects(pool.map((x: unknown) => x, [1, 2, { when: new Date(), callback: double }]), /items\[2\]\.callback cannot be sent to a worker: it is a function \(double\)/);
+      await assert.rejects(
+        pool.apply((a: unknown, b: unknown) => [a, b], [1, () => 2]),
+        /^TypeError: args\[1\] cannot be sent to a worker: it is a function/,
+      );
+      await assert.rejects(
+        pool.map((x: unknown) => x, [1, 2, { when: new Date(), callback: double }]),
+        /items\[2\]\.callback cannot be sent to a worker: it is a function \(double\)/,
+      );
       const server = createServer();
       try {
-        assert.throws(() => pool.mapAsync((x: unknown) => x, [server]), /items\[0\] cannot be sent to a worker: it is a live Server object/);
+        assert.throws(
+          () => pool.mapAsync((x: unknown) => x, [server]),
+          /items\[0\] cannot be sent to a worker: it is a live Server object/,
+        );
       } finally {
         server.close();
       }
@@ -71,7 +98,11 @@ describe('Pool input checks', () => {
     await withPool({ size: 1 }, async (pool) => {
       await assert.rejects(pool.join(), /join\(\) waits for the workers to end, which they only do after close\(\) or terminate\(\)/);
       pool.close();
-      await assert.rejects(pool.map(double, [1]), (error: Error) => error instanceof PoolClosedError && error.message === 'map() cannot be used: the pool was closed. Create a new Pool.');
+      await assert.rejects(
+        pool.map(double, [1]),
+        (error: Error) =>
+          error instanceof PoolClosedError && error.message === 'map() cannot be used: the pool was closed. Create a new Pool.',
+      );
       assert.throws(() => pool.applyAsync(double, [1]), PoolClosedError);
       assert.throws(() => pool.imapUnordered(double, [1]), /imapUnordered\(\) cannot be used: the pool was closed/);
       await pool.join();
@@ -83,6 +114,9 @@ describe('Pool input checks', () => {
     const first = registry.lookup(double, 'fn');
     assert.equal(registry.lookup(double, 'fn'), first);
     assert.notEqual(registry.lookup((x: number) => x * 2, 'fn').id, first.id);
-    assert.equal(registry.lookup({ module: '/tmp/a.js', export: 'f' }, 'fn'), registry.lookup({ module: 'file:///tmp/a.js', export: 'f' }, 'fn'));
+    assert.equal(
+      registry.lookup({ module: '/tmp/a.js', export: 'f' }, 'fn'),
+      registry.lookup({ module: 'file:///tmp/a.js', export: 'f' }, 'fn'),
+    );
   });
 });

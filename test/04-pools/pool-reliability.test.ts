@@ -4,13 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distRoot } from '../../src/paths.js';
-import {
-  PoolAbortError,
-  PoolTerminatedError,
-  PoolTimeoutError,
-  TaskTimeoutError,
-  WorkerCrashError,
-} from '../../src/04-pools/errors.js';
+import { PoolAbortError, PoolTerminatedError, PoolTimeoutError, TaskTimeoutError, WorkerCrashError } from '../../src/04-pools/errors.js';
 import { release, sharedFlag, until, withPool } from './pool-helpers.js';
 
 const double = (x: number) => x * 2;
@@ -49,10 +43,13 @@ describe('Pool reliability', () => {
   it('gives up after `retries` retries, saying which task, how many attempts and why', async () => {
     await withPool({ size: 2, retries: 1 }, async (pool) => {
       const error = await pool
-        .map((x: number) => {
-          if (x === 3) process.exit(9);
-          return x;
-        }, [0, 1, 2, 3, 4, 5, 6, 7])
+        .map(
+          (x: number) => {
+            if (x === 3) process.exit(9);
+            return x;
+          },
+          [0, 1, 2, 3, 4, 5, 6, 7],
+        )
         .catch((caught: unknown) => caught as WorkerCrashError);
       assert.ok(error instanceof WorkerCrashError, String(error));
       assert.equal(error.attempts, 2);
@@ -80,10 +77,13 @@ describe('Pool reliability', () => {
         for (;;);
       }, []);
       const quick = Array.from({ length: 8 }, (_, i) =>
-        pool.apply(async (x: number) => {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          return x;
-        }, [i]),
+        pool.apply(
+          async (x: number) => {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return x;
+          },
+          [i],
+        ),
       );
       assert.deepEqual(await Promise.all(quick), [0, 1, 2, 3, 4, 5, 6, 7]);
       const error = await stuck.catch((caught: unknown) => caught as Error);
@@ -143,10 +143,15 @@ describe('Pool reliability', () => {
   it('a call timeout cancels the whole call and rejects with a TimeoutError', async () => {
     await withPool({ size: 1 }, async (pool) => {
       await assert.rejects(
-        pool.map(() => {
-          for (;;);
-        }, [1, 2, 3], { timeout: 200 }),
-        (error: Error) => error instanceof PoolTimeoutError && /map\(anonymous\) did not finish within timeout \(200 ms\)/.test(error.message),
+        pool.map(
+          () => {
+            for (;;);
+          },
+          [1, 2, 3],
+          { timeout: 200 },
+        ),
+        (error: Error) =>
+          error instanceof PoolTimeoutError && /map\(anonymous\) did not finish within timeout \(200 ms\)/.test(error.message),
       );
       assert.equal(await pool.apply(double, [5], { timeout: 5000 }), 10);
     });
@@ -179,7 +184,10 @@ describe('Pool reliability', () => {
       assert.ok(pulled <= 6, `the source should be paused by back-pressure, but ${pulled} of 20 items were taken`);
       release(gate);
       assert.equal(await blocker, 'unblocked');
-      assert.deepEqual(await results, Array.from({ length: 20 }, (_, i) => i * 2));
+      assert.deepEqual(
+        await results,
+        Array.from({ length: 20 }, (_, i) => i * 2),
+      );
       assert.equal(pulled, 20);
     });
   });
@@ -201,7 +209,10 @@ describe('Pool reliability', () => {
       assert.equal(pool.workers, 0);
       return pool;
     });
-    await assert.rejects(pool.join().then(() => pool.map(double, [1])), /closed|terminated/);
+    await assert.rejects(
+      pool.join().then(() => pool.map(double, [1])),
+      /closed|terminated/,
+    );
   });
 
   it('kind "processes": a crashed child is replaced and its task retried', async () => {

@@ -12,7 +12,10 @@ describe('Pool results', () => {
   it('map returns results in input order, as the seed prints them (squares over the workers)', async () => {
     await withPool({ size: 2 }, async (pool) => {
       const inputs = Array.from({ length: pool.size * 10 }, (_, i) => i);
-      assert.deepEqual(await pool.map(square, inputs), inputs.map((x) => x * x));
+      assert.deepEqual(
+        await pool.map(square, inputs),
+        inputs.map((x) => x * x),
+      );
       // Tasks of uneven length finish out of order; results still come back in order.
       const slowFirst = await pool.map(
         async (x: number) => {
@@ -73,17 +76,23 @@ describe('Pool results', () => {
       assert.equal(result.ready(), false);
       assert.throws(() => result.successful(), /not ready yet/);
       assert.equal(await result.wait(30), false);
-      await assert.rejects(result.get(30), (error: Error) => error instanceof PoolTimeoutError && /not ready within 30 ms/.test(error.message));
+      await assert.rejects(
+        result.get(30),
+        (error: Error) => error instanceof PoolTimeoutError && /not ready within 30 ms/.test(error.message),
+      );
       release(gate);
       assert.equal(await result.get(), 'released');
       assert.equal(result.ready(), true);
       assert.equal(result.successful(), true);
       assert.equal(await result.wait(0), true);
 
-      const failing = pool.mapAsync((x: number) => {
-        if (x === 2) throw new RangeError('two is not allowed');
-        return x;
-      }, [1, 2, 3]);
+      const failing = pool.mapAsync(
+        (x: number) => {
+          if (x === 2) throw new RangeError('two is not allowed');
+          return x;
+        },
+        [1, 2, 3],
+      );
       assert.equal(await failing.wait(), true);
       assert.equal(failing.successful(), false);
       await assert.rejects(failing.get(), { name: 'RangeError', message: 'two is not allowed' });
@@ -100,14 +109,20 @@ describe('Pool results', () => {
       const delays = [200, 10, 60, 30];
       assert.deepEqual(await collect(pool.imap(wait, delays)), delays);
       const unordered = await collect(pool.imapUnordered(wait, delays));
-      assert.deepEqual([...unordered].sort((a, b) => a - b), [10, 30, 60, 200]);
+      assert.deepEqual(
+        [...unordered].sort((a, b) => a - b),
+        [10, 30, 60, 200],
+      );
       assert.notDeepEqual(unordered, delays, 'the 200 ms task should not come first');
       assert.equal(unordered[unordered.length - 1], 200);
 
       const inputs = Array.from({ length: 25 }, (_, i) => i);
       assert.deepEqual(await collect(pool.imap(square, inputs, { chunksize: 4 })), inputs.map(square));
       const chunkedUnordered = await collect(pool.imapUnordered(square, inputs, { chunksize: 4 }));
-      assert.deepEqual([...chunkedUnordered].sort((a, b) => a - b), inputs.map(square));
+      assert.deepEqual(
+        [...chunkedUnordered].sort((a, b) => a - b),
+        inputs.map(square),
+      );
     });
   });
 
@@ -154,17 +169,34 @@ describe('Pool results', () => {
       assert.match(error.stack ?? '', /TypeError: not an age: abc\n\s+at (Object\.)?parseAge/);
       assert.equal(Atomics.load(runs, 0), 1, 'an ordinary exception must not be retried');
       await assert.rejects(
-        pool.map((x: number) => {
-          if (x === 3) throw new Error(`bad item ${x}`);
-          return x;
-        }, [1, 2, 3, 4]),
+        pool.map(
+          (x: number) => {
+            if (x === 3) throw new Error(`bad item ${x}`);
+            return x;
+          },
+          [1, 2, 3, 4],
+        ),
         /bad item 3/,
       );
-      await assert.rejects(pool.apply(() => Promise.reject(new Error('async failure')), []), /async failure/);
-      await assert.rejects(pool.apply(() => { throw 'a string'; }, []), /a non-Error value was thrown: "a string"/);
-      await assert.rejects(pool.apply(() => () => 1, []), /result cannot be sent back/);
+      await assert.rejects(
+        pool.apply(() => Promise.reject(new Error('async failure')), []),
+        /async failure/,
+      );
+      await assert.rejects(
+        pool.apply(() => {
+          throw 'a string';
+        }, []),
+        /a non-Error value was thrown: "a string"/,
+      );
+      await assert.rejects(
+        pool.apply(() => () => 1, []),
+        /result cannot be sent back/,
+      );
       const factor = 3;
-      await assert.rejects(pool.apply((x: number) => x * factor, [2]), /uses "factor", which is defined outside the function/);
+      await assert.rejects(
+        pool.apply((x: number) => x * factor, [2]),
+        /uses "factor", which is defined outside the function/,
+      );
     });
   });
 
@@ -172,7 +204,10 @@ describe('Pool results', () => {
     let folder = '';
     before(() => {
       folder = mkdtempSync(join(tmpdir(), 'pool-modules-'));
-      writeFileSync(join(folder, 'tasks.mjs'), 'const offset = 100;\nexport function shift(x) { return x + offset; }\nexport default (x) => -x;\n');
+      writeFileSync(
+        join(folder, 'tasks.mjs'),
+        'const offset = 100;\nexport function shift(x) { return x + offset; }\nexport default (x) => -x;\n',
+      );
       writeFileSync(join(folder, 'typed.ts'), 'export function cube(x: number): number { return x ** 3; }\n');
     });
     after(() => rmSync(folder, { recursive: true, force: true }));
@@ -182,7 +217,10 @@ describe('Pool results', () => {
         const module = join(folder, 'tasks.mjs');
         assert.deepEqual(await pool.map({ module, export: 'shift' }, [1, 2]), [101, 102]);
         assert.equal(await pool.apply({ module }, [5]), -5);
-        await assert.rejects(pool.apply({ module, export: 'missing' }, [1]), /has no function export "missing" \(exports: default, shift\)/);
+        await assert.rejects(
+          pool.apply({ module, export: 'missing' }, [1]),
+          /has no function export "missing" \(exports: default, shift\)/,
+        );
       });
     });
 
@@ -199,9 +237,17 @@ describe('Pool results', () => {
       assert.deepEqual(await pool.map(square, inputs), inputs.map(square));
       assert.deepEqual(await pool.map(square, inputs, { chunksize: 3 }), inputs.map(square));
       const pids = await pool.map(() => process.pid, [1, 2, 3, 4, 5, 6, 7, 8]);
-      assert.ok(pids.every((pid) => pid !== process.pid), 'tasks must run in other processes');
+      assert.ok(
+        pids.every((pid) => pid !== process.pid),
+        'tasks must run in other processes',
+      );
       assert.equal(await pool.applyAsync((a: number, b: number) => a * b, [6, 7]).get(), 42);
-      await assert.rejects(pool.apply(() => { throw new RangeError('from a child'); }, []), { name: 'RangeError', message: 'from a child' });
+      await assert.rejects(
+        pool.apply(() => {
+          throw new RangeError('from a child');
+        }, []),
+        { name: 'RangeError', message: 'from a child' },
+      );
     });
   });
 });

@@ -9,7 +9,10 @@ describe('measureSpeedup', function () {
   it('1 worker is the baseline; more workers than cores give no more than the cores (plus noise)', async () => {
     const cores = availableParallelism();
     const result = await measureSpeedup({ workerCounts: [1, cores, cores + 2], jobs: 8, jobMs: 30, repeats: 1 });
-    assert.deepEqual(result.rows.map((row) => row.workers), [1, cores, cores + 2]);
+    assert.deepEqual(
+      result.rows.map((row) => row.workers),
+      [1, cores, cores + 2],
+    );
     assert.equal(result.rows[0].speedup, 1);
     for (const row of result.rows) {
       assert.ok(row.speedup <= cores * 1.15, `speedup ${row.speedup.toFixed(2)} with ${row.workers} workers on ${cores} cores`);
@@ -19,7 +22,10 @@ describe('measureSpeedup', function () {
     assert.ok(result.serialFraction >= 0 && result.serialFraction <= 1);
     const chart = speedupChart(result);
     assert.equal(chart.data.datasets.length, 3);
-    assert.deepEqual(chart.data.labels, result.rows.map((row) => String(row.workers)));
+    assert.deepEqual(
+      chart.data.labels,
+      result.rows.map((row) => String(row.workers)),
+    );
   });
 
   it("Amdahl's law: no serial part gives the core count; a serial half caps at 2", () => {

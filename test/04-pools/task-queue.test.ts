@@ -41,7 +41,10 @@ describe('TaskQueue (bounded, with back-pressure)', () => {
     queue.enqueue(2);
     const waiting3 = queue.enqueue(3);
     const waiting4 = queue.enqueue(4);
-    assert.deepEqual(queue.removeWhere((n) => n % 2 === 1), [1, 3]);
+    assert.deepEqual(
+      queue.removeWhere((n) => n % 2 === 1),
+      [1, 3],
+    );
     await waiting3; // resolved: its item was dropped
     await waiting4; // resolved: room was made for it
     assert.deepEqual([queue.shift(), queue.shift(), queue.shift()], [2, 4, undefined]);

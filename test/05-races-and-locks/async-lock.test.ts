@@ -28,7 +28,12 @@ describe('AsyncLock', () => {
     const lock = new AsyncLock();
     const order: number[] = [];
     const release = await lock.acquire();
-    const tasks = [0, 1, 2, 3, 4].map((n) => lock.runExclusive(async () => { order.push(n); await sleep(1); }));
+    const tasks = [0, 1, 2, 3, 4].map((n) =>
+      lock.runExclusive(async () => {
+        order.push(n);
+        await sleep(1);
+      }),
+    );
     assert.equal(lock.pendingCount, 5);
     assert.equal(lock.tryAcquire(), undefined, 'tryAcquire does not overtake the queue');
     release();
@@ -38,7 +43,12 @@ describe('AsyncLock', () => {
 
   it('runExclusive releases when fn throws; a release function works once', async () => {
     const lock = new AsyncLock();
-    await assert.rejects(lock.runExclusive(() => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      lock.runExclusive(() => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(lock.isLocked, false);
     const release = lock.tryAcquire();
     assert.ok(release);
@@ -53,7 +63,10 @@ describe('AsyncLock', () => {
     const release = await lock.acquire();
     const impatient = lock.acquire({ timeout: 20 });
     const patient = lock.acquire({ timeout: 5_000 });
-    await assert.rejects(impatient, (error: Error) => error instanceof AcquireTimeoutError && error.message === 'AsyncLock.acquire() timed out after 20 ms');
+    await assert.rejects(
+      impatient,
+      (error: Error) => error instanceof AcquireTimeoutError && error.message === 'AsyncLock.acquire() timed out after 20 ms',
+    );
     assert.equal(lock.pendingCount, 1);
     release();
     const second = await patient; // served, and its timer is cleared (the harness checks for ref'd timers)
@@ -80,7 +93,10 @@ describe('AsyncLock', () => {
 describe('AsyncSemaphore', () => {
   it('permits must be an integer >= 0, and the error names it', () => {
     for (const permits of [-1, 0.5, Number.NaN, '1']) {
-      assert.throws(() => new AsyncSemaphore(permits as number), (error: Error) => error instanceof RangeError && /^permits must be an integer >= 0, got /.test(error.message));
+      assert.throws(
+        () => new AsyncSemaphore(permits as number),
+        (error: Error) => error instanceof RangeError && /^permits must be an integer >= 0, got /.test(error.message),
+      );
     }
   });
 

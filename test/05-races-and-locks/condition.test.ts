@@ -88,8 +88,14 @@ describe('Condition (shared memory)', () => {
     assert.throws(() => condition.notify(0), { message: 'count must be an integer >= 1 (or Infinity), got 0' });
     await assert.rejects(condition.waitAsync(-1), /timeout must be a number of milliseconds >= 0/);
     condition.lock.release();
-    assert.throws(() => new Condition({} as Lock), (error: Error) => error instanceof TypeError && /^lock must be a Lock/.test(error.message));
-    assert.throws(() => Condition.from({ kind: 'Lock', sab: new SharedArrayBuffer(64), index: 0 } as never), /handle must be a Condition handle/);
+    assert.throws(
+      () => new Condition({} as Lock),
+      (error: Error) => error instanceof TypeError && /^lock must be a Lock/.test(error.message),
+    );
+    assert.throws(
+      () => Condition.from({ kind: 'Lock', sab: new SharedArrayBuffer(64), index: 0 } as never),
+      /handle must be a Condition handle/,
+    );
   });
 
   it('waitAsync that times out returns false and holds the lock again', async () => {

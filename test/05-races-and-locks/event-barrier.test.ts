@@ -101,7 +101,10 @@ describe('Barrier (shared memory)', () => {
     );
     try {
       await until(() => barrier.arrived === 1, 'the worker to arrive');
-      await assert.rejects(barrier.waitAsync(30), (error: Error) => error instanceof BrokenBarrierError && /timed out with 2 of 3 arrived/.test(error.message));
+      await assert.rejects(
+        barrier.waitAsync(30),
+        (error: Error) => error instanceof BrokenBarrierError && /timed out with 2 of 3 arrived/.test(error.message),
+      );
     } finally {
       const [workerOutcome] = await run.results;
       assert.match(workerOutcome, /^BrokenBarrierError: .*barrier is broken/, 'the waiting worker was woken with the error');

@@ -91,6 +91,9 @@ describe('Semaphore (shared memory)', () => {
     assert.equal(acquired, false);
     assert.throws(() => semaphore.acquire(10), /not allowed on the main thread.*acquireAsync/);
     await assert.rejects(semaphore.acquireAsync(-5), /timeout must be a number of milliseconds >= 0/);
-    assert.throws(() => Semaphore.from({ kind: 'Lock', sab: new SharedArrayBuffer(64), index: 0 } as never), /handle must be a Semaphore handle/);
+    assert.throws(
+      () => Semaphore.from({ kind: 'Lock', sab: new SharedArrayBuffer(64), index: 0 } as never),
+      /handle must be a Semaphore handle/,
+    );
   });
 });

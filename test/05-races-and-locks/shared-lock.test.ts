@@ -166,9 +166,16 @@ describe('Lock (shared memory)', () => {
 
   it('bad input: timeouts and handles are checked and named', async () => {
     const lock = new Lock();
-    await assert.rejects(lock.acquireAsync(-1), (error: Error) => error instanceof RangeError && /^timeout must be a number of milliseconds >= 0 \(or Infinity\), got -1$/.test(error.message));
+    await assert.rejects(
+      lock.acquireAsync(-1),
+      (error: Error) =>
+        error instanceof RangeError && /^timeout must be a number of milliseconds >= 0 \(or Infinity\), got -1$/.test(error.message),
+    );
     await assert.rejects(lock.acquireAsync(Number.NaN), /timeout must be .* got NaN/);
-    assert.throws(() => Lock.from({ kind: 'Event', sab: new SharedArrayBuffer(4), index: 0 } as never), (error: Error) => error instanceof TypeError && /^handle must be a Lock handle/.test(error.message));
+    assert.throws(
+      () => Lock.from({ kind: 'Event', sab: new SharedArrayBuffer(4), index: 0 } as never),
+      (error: Error) => error instanceof TypeError && /^handle must be a Lock handle/.test(error.message),
+    );
     assert.throws(() => Lock.from({ kind: 'Lock', sab: new ArrayBuffer(200), index: 0 } as never), /handle must be a Lock handle/);
     assert.throws(() => Lock.from({ kind: 'Lock', sab: new SharedArrayBuffer(8), index: 0 }), /handle must be a Lock handle/, 'too small');
     assert.equal(lock.locked, false);

@@ -82,8 +82,7 @@ export async function until(condition: () => boolean, what: string, ms = 5000): 
  * in the test, `await gate.openWhenArrived(n)`.
  */
 export class StartGate {
-  static readonly ARRIVE =
-    'const gate = new Int32Array(data.gate); Atomics.add(gate, 1, 1); Atomics.wait(gate, 0, 0, 10000);';
+  static readonly ARRIVE = 'const gate = new Int32Array(data.gate); Atomics.add(gate, 1, 1); Atomics.wait(gate, 0, 0, 10000);';
   readonly buffer = new SharedArrayBuffer(8);
   readonly #cells = new Int32Array(this.buffer);
 

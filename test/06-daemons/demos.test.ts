@@ -36,7 +36,10 @@ describe('unit 06 demos', () => {
     assert.ok(saver.runs >= 3, `saver runs: ${saver.runs}`);
     assert.ok(logger.runs >= 1, `logger runs: ${logger.runs}`);
     assert.ok(watcher.runs >= 1, `watcher runs: ${watcher.runs}`);
-    assert.deepEqual(daemons.map((daemon) => daemon.running), [false, false, false]);
+    assert.deepEqual(
+      daemons.map((daemon) => daemon.running),
+      [false, false, false],
+    );
     assert.deepEqual(new Set(timeline.lanes), new Set(['periodic: saver', 'sporadic: logger', 'long-running: watcher']));
   });
 

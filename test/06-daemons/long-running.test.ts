@@ -27,7 +27,10 @@ describe('long-running daemon', () => {
       await sleep(50);
       await writeFile(join(folder, 'data.txt'), 'hello');
       for (let i = 0; i < 50 && changes.length === 0; i++) await sleep(10);
-      assert.ok(changes.some((change) => change.filename === 'data.txt'), JSON.stringify(changes));
+      assert.ok(
+        changes.some((change) => change.filename === 'data.txt'),
+        JSON.stringify(changes),
+      );
       assert.equal(watcher.runs, changes.length, 'each change handled is one run');
     } finally {
       await watcher.stop();

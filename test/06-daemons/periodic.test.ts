@@ -61,17 +61,23 @@ describe('periodic daemon', () => {
   });
 
   it('a throwing run stops it with the error kept, unless onError keeps it going', async () => {
-    const failing = periodic(() => {
-      throw new Error('disk full');
-    }, { intervalMs: 10, immediate: true });
+    const failing = periodic(
+      () => {
+        throw new Error('disk full');
+      },
+      { intervalMs: 10, immediate: true },
+    );
     await failing.done;
     assert.match(String(failing.error), /disk full/);
     const errors: unknown[] = [];
     let calls = 0;
-    const resilient = periodic(() => {
-      calls += 1;
-      if (calls === 1) throw new Error('once');
-    }, { intervalMs: 10, immediate: true, onError: (error) => void errors.push(error) });
+    const resilient = periodic(
+      () => {
+        calls += 1;
+        if (calls === 1) throw new Error('once');
+      },
+      { intervalMs: 10, immediate: true, onError: (error) => void errors.push(error) },
+    );
     await sleep(60);
     await resilient.stop();
     assert.equal(errors.length, 1);

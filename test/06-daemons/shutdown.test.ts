@@ -49,11 +49,14 @@ describe('ShutdownCoordinator', () => {
     assert.equal(first, second, 'one shutdown, one report');
     assert.deepEqual(order, ['sensors', 'queue', 'pool']);
     assert.equal(first.clean, false);
-    assert.deepEqual(first.steps.map((s) => [s.name, s.ok, s.error]), [
-      ['sensors', true, undefined],
-      ['queue', false, 'queue was already closed'],
-      ['pool', true, undefined],
-    ]);
+    assert.deepEqual(
+      first.steps.map((s) => [s.name, s.ok, s.error]),
+      [
+        ['sensors', true, undefined],
+        ['queue', false, 'queue was already closed'],
+        ['pool', true, undefined],
+      ],
+    );
     assert.throws(() => coordinator.register('late', () => {}), /shutdown has already begun/);
   });
 

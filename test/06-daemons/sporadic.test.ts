@@ -22,7 +22,10 @@ describe('sporadic daemon', () => {
     for (let n = 1; n <= 20; n++) bus.emit('warning', n);
     await sleep(200);
     await logger.stop();
-    assert.deepEqual(log, Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      log,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     assert.equal(most, 1);
     assert.equal(bus.listenerCount('warning'), 0, 'stop removes its listener');
   });
@@ -55,10 +58,13 @@ describe('sporadic daemon', () => {
   it('drops the oldest beyond maxPending and counts them', async () => {
     const bus = new EventEmitter();
     const seen: number[] = [];
-    const daemon = sporadic<number>(async (n) => {
-      await sleep(20);
-      seen.push(n);
-    }, { on: [bus, 'x'], maxPending: 2 });
+    const daemon = sporadic<number>(
+      async (n) => {
+        await sleep(20);
+        seen.push(n);
+      },
+      { on: [bus, 'x'], maxPending: 2 },
+    );
     for (let n = 1; n <= 6; n++) bus.emit('x', n);
     await sleep(120);
     await daemon.stop();

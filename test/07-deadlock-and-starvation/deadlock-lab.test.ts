@@ -15,10 +15,12 @@ describe('deadlock lab (AB/BA)', () => {
     const demo = await withinBound(6000, () => demonstrateDeadlock({ timeoutMs: 6000 }));
     assert.equal(demo.deadlocked, true);
     assert.deepEqual(demo.cycle, ['worker-0', 'B', 'worker-1', 'A']);
-    assert.deepEqual(
-      demo.graph.edges.map((edge) => `${edge.from} ${edge.kind} ${edge.to}`).sort(),
-      ['A held-by worker-0', 'B held-by worker-1', 'worker-0 waits-for B', 'worker-1 waits-for A'],
-    );
+    assert.deepEqual(demo.graph.edges.map((edge) => `${edge.from} ${edge.kind} ${edge.to}`).sort(), [
+      'A held-by worker-0',
+      'B held-by worker-1',
+      'worker-0 waits-for B',
+      'worker-1 waits-for A',
+    ]);
     assert.equal(demo.victim, 'worker-1');
     assert.equal(demo.brokenBy, 'give-up');
     assert.equal(demo.completed, true);
@@ -33,7 +35,7 @@ describe('deadlock lab (AB/BA)', () => {
     assert.deepEqual(demo.finalGraph.edges, []);
   });
 
-  it("terminating the victim does not free its lock: the survivor stays stuck until the lab stops it", async () => {
+  it('terminating the victim does not free its lock: the survivor stays stuck until the lab stops it', async () => {
     const demo = await withinBound(6000, () => demonstrateDeadlock({ breakBy: 'terminate', timeoutMs: 6000 }));
     assert.equal(demo.deadlocked, true);
     assert.equal(demo.victim, 'worker-1');
@@ -61,7 +63,10 @@ describe('deadlock lab (AB/BA)', () => {
       result.workers.some((worker) => worker.status === 'stopped' && worker.rounds === 0),
       JSON.stringify(result.workers),
     );
-    assert.ok(result.workers.every((worker) => worker.status !== 'terminated'), 'the workers listened to the stop request');
+    assert.ok(
+      result.workers.every((worker) => worker.status !== 'terminated'),
+      'the workers listened to the stop request',
+    );
   });
 
   for (const strategy of ['ordered', 'try-backoff', 'timeout-retry'] as const) {

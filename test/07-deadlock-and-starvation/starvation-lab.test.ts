@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { compareLockFairness, jainIndex, lockFairnessChart, measureLockFairness } from '../../src/07-deadlock-and-starvation/lock-fairness.js';
+import {
+  compareLockFairness,
+  jainIndex,
+  lockFairnessChart,
+  measureLockFairness,
+} from '../../src/07-deadlock-and-starvation/lock-fairness.js';
 import {
   eventLoopStarvationChart,
   measureEventLoopStarvation,
@@ -10,7 +15,11 @@ describe('starvation lab: the event loop', () => {
   it('a CPU loop, nextTick and microtask chains and an await loop hold the timer and I/O back until they end', async () => {
     const busyMs = 150;
     const started = performance.now();
-    const rows = await measureEventLoopStarvation({ busyMs, timerMs: 5, scenarios: ['cpu-loop', 'nextTick-chain', 'microtask-chain', 'await-loop'] });
+    const rows = await measureEventLoopStarvation({
+      busyMs,
+      timerMs: 5,
+      scenarios: ['cpu-loop', 'nextTick-chain', 'microtask-chain', 'await-loop'],
+    });
     assert.ok(performance.now() - started < 4 * busyMs + 2000, 'the lab ends by itself');
     assert.deepEqual(
       rows.map((row) => row.scenario),
@@ -47,7 +56,7 @@ describe('starvation lab: the event loop', () => {
 });
 
 describe('starvation lab: unfair and fair locks', () => {
-  it('counts every worker\'s acquisitions for each lock, within the bound, leaving no worker behind', async () => {
+  it("counts every worker's acquisitions for each lock, within the bound, leaving no worker behind", async () => {
     const results = await compareLockFairness({ workers: 3, durationMs: 200 });
     assert.deepEqual(
       results.map((result) => result.kind),
@@ -55,7 +64,10 @@ describe('starvation lab: unfair and fair locks', () => {
     );
     for (const result of results) {
       assert.equal(result.acquisitionsPerWorker.length, 3);
-      assert.equal(result.total, result.acquisitionsPerWorker.reduce((a, b) => a + b, 0));
+      assert.equal(
+        result.total,
+        result.acquisitionsPerWorker.reduce((a, b) => a + b, 0),
+      );
       assert.ok(result.total > 0, `${result.kind}: nobody got the lock`);
       assert.ok(result.jainIndex > 0 && result.jainIndex <= 1);
       assert.ok(result.minOverMax >= 0 && result.minOverMax <= 1);

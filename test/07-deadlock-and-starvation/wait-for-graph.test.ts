@@ -26,12 +26,17 @@ describe('wait-for graph', () => {
       graph.nodes.map((node) => `${node.kind}:${node.id}`),
       ['thread:worker-0', 'thread:worker-1', 'lock:A', 'lock:B'],
     );
-    assert.deepEqual(
-      [...graph.edges].map((edge) => `${edge.from} ${edge.kind} ${edge.to}`).sort(),
-      ['A held-by worker-0', 'B held-by worker-1', 'worker-0 waits-for B', 'worker-1 waits-for A'],
-    );
+    assert.deepEqual([...graph.edges].map((edge) => `${edge.from} ${edge.kind} ${edge.to}`).sort(), [
+      'A held-by worker-0',
+      'B held-by worker-1',
+      'worker-0 waits-for B',
+      'worker-1 waits-for A',
+    ]);
     assert.equal(describeCycle(graph), 'worker-0, waits for B, held by worker-1, waits for A, held by worker-0');
-    assert.deepEqual(threadsInCycle(graph).map((node) => node.threadId), [1, 2]);
+    assert.deepEqual(
+      threadsInCycle(graph).map((node) => node.threadId),
+      [1, 2],
+    );
   });
 
   it('sees no cycle when one thread waits for a lock whose holder is not waiting', () => {
@@ -51,7 +56,13 @@ describe('wait-for graph', () => {
 
   it('findCycle works on any directed graph, and says [] for a DAG', () => {
     const nodes = ['t1', 'x', 't2'].map((id) => ({ id, kind: id.startsWith('t') ? ('thread' as const) : ('lock' as const) }));
-    assert.deepEqual(findCycle(nodes, [{ from: 't1', to: 'x', kind: 'waits-for' }, { from: 'x', to: 't2', kind: 'held-by' }]), []);
+    assert.deepEqual(
+      findCycle(nodes, [
+        { from: 't1', to: 'x', kind: 'waits-for' },
+        { from: 'x', to: 't2', kind: 'held-by' },
+      ]),
+      [],
+    );
     assert.deepEqual(
       findCycle(nodes, [
         { from: 'x', to: 't2', kind: 'held-by' },
@@ -103,10 +114,19 @@ describe('watchForDeadlock', () => {
   });
 
   it('rejects bad options with named errors', async () => {
-    await assert.rejects(watchForDeadlock(() => buildWaitForGraph({}), { pollMs: 0 }), /pollMs must be a positive integer, got 0/);
-    await assert.rejects(watchForDeadlock(() => buildWaitForGraph({}), { confirmations: 1.5 }), /confirmations must be a positive integer/);
+    await assert.rejects(
+      watchForDeadlock(() => buildWaitForGraph({}), { pollMs: 0 }),
+      /pollMs must be a positive integer, got 0/,
+    );
+    await assert.rejects(
+      watchForDeadlock(() => buildWaitForGraph({}), { confirmations: 1.5 }),
+      /confirmations must be a positive integer/,
+    );
     await assert.rejects(watchForDeadlock('graph' as never), /snapshot must be a function/);
-    await assert.rejects(watchForDeadlock(() => buildWaitForGraph({}), { until: 1 as never }), /until must be a function/);
+    await assert.rejects(
+      watchForDeadlock(() => buildWaitForGraph({}), { until: 1 as never }),
+      /until must be a function/,
+    );
   });
 });
 

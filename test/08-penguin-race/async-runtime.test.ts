@@ -35,9 +35,18 @@ describe('08 penguin race: the async runtime', function () {
   it('reports ranking, knockdowns per penguin, messages and latency per request', async () => {
     const result = await runRace({ seed: 3, penguins: 5, flies: 3, length: 30, clock: 'virtual' });
     assert.equal(result.ranking.length, 5);
-    assert.deepEqual(result.ranking.map((r) => r.place), [1, 2, 3, 4, 5]);
-    assert.deepEqual(result.standings.map((s) => s.penguin), result.ranking.map((r) => r.penguin));
-    assert.equal(result.penguins.reduce((sum, p) => sum + p.knockdowns, 0), result.knockdowns);
+    assert.deepEqual(
+      result.ranking.map((r) => r.place),
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(
+      result.standings.map((s) => s.penguin),
+      result.ranking.map((r) => r.penguin),
+    );
+    assert.equal(
+      result.penguins.reduce((sum, p) => sum + p.knockdowns, 0),
+      result.knockdowns,
+    );
     assert.equal(result.messages.received, result.messages.sent);
     assert.ok(result.latency.count > 0 && result.latency.count <= result.messages.requests);
     assert.ok(result.latency.minMs >= 5 && result.latency.maxMs <= 20, 'the simulated delay is 5-20 ms of virtual time');
@@ -51,13 +60,20 @@ describe('08 penguin race: the async runtime', function () {
     for (let i = 1; i < frames.length; i++) assert.ok(frames[i].time >= frames[i - 1].time);
     const last = frames[frames.length - 1];
     assert.equal(last.over, true);
-    assert.deepEqual(last.finishOrder, result.ranking.map((r) => r.penguin));
+    assert.deepEqual(
+      last.finishOrder,
+      result.ranking.map((r) => r.penguin),
+    );
     for (const frame of frames) for (const p of frame.penguins) assert.ok(p.position >= 0 && p.position <= 12);
   });
 
   it('stop() interrupts: partial standings, every actor answered, nothing left running', async () => {
     const watcher = progressWatcher(30);
-    const race = startRace({ ...smallRace('async', 4, 'real', { length: 100_000, thinkMs: [0, 2] }), onFrame: watcher.onFrame, frameMs: 10 });
+    const race = startRace({
+      ...smallRace('async', 4, 'real', { length: 100_000, thinkMs: [0, 2] }),
+      onFrame: watcher.onFrame,
+      frameMs: 10,
+    });
     await watcher.progress;
     race.stop();
     const result = await race.result;
@@ -81,7 +97,12 @@ describe('08 penguin race: the async runtime', function () {
 
   it('an onFrame that throws ends the race with that error', async () => {
     await assert.rejects(
-      runRace({ ...smallRace('async', 6, 'virtual'), onFrame: () => { throw new Error('drawing failed'); } }),
+      runRace({
+        ...smallRace('async', 6, 'virtual'),
+        onFrame: () => {
+          throw new Error('drawing failed');
+        },
+      }),
       /drawing failed/,
     );
   });

@@ -19,11 +19,25 @@ describe('08 penguin race: the command line', function () {
   this.timeout(20_000);
 
   it('reads the flags, and names the bad one', () => {
-    const command = parseRaceArguments(['--runtime', 'net', '--penguins', '6', '--latency', '0-3', '--no-animation', '--json', '--clock', 'virtual']);
+    const command = parseRaceArguments([
+      '--runtime',
+      'net',
+      '--penguins',
+      '6',
+      '--latency',
+      '0-3',
+      '--no-animation',
+      '--json',
+      '--clock',
+      'virtual',
+    ]);
     assert.deepEqual(command.options, { runtime: 'net', penguins: 6, latencyMs: [0, 3], clock: 'virtual' });
     assert.deepEqual([command.animation, command.json], [false, true]);
     assert.deepEqual(parseMsRange('7', '--latency'), [7, 7]);
-    assert.throws(() => parseRaceArguments(['--runtime', 'fibers']), /^RaceOptionError: --runtime must be one of async, threads, processes, net, got "fibers"/);
+    assert.throws(
+      () => parseRaceArguments(['--runtime', 'fibers']),
+      /^RaceOptionError: --runtime must be one of async, threads, processes, net, got "fibers"/,
+    );
     assert.throws(() => parseRaceArguments(['--penguins']), /--penguins needs a value/);
     assert.throws(() => parseRaceArguments(['--penguins', 'two']), /--penguins must be a whole number, got "two"/);
     assert.throws(() => parseRaceArguments(['--latency', '9-2']), /--latency: the range must go from low to high/);
@@ -46,7 +60,21 @@ describe('08 penguin race: the command line', function () {
   });
 
   it('--json prints the result for scripts; without it, the final track and the table', async () => {
-    const json = await runCli(['--runtime', 'threads', '--penguins', '3', '--flies', '1', '--length', '10', '--seed', '4', '--clock', 'virtual', '--json']);
+    const json = await runCli([
+      '--runtime',
+      'threads',
+      '--penguins',
+      '3',
+      '--flies',
+      '1',
+      '--length',
+      '10',
+      '--seed',
+      '4',
+      '--clock',
+      'virtual',
+      '--json',
+    ]);
     assert.equal(json.code, 0, json.stderr);
     const result = JSON.parse(json.stdout) as RaceResult;
     assert.equal(result.runtime, 'threads');
@@ -63,9 +91,13 @@ describe('08 penguin race: the command line', function () {
   });
 
   it('Ctrl-C (SIGINT) stops the race, ends every child, prints the partial standings and exits 0', async () => {
-    const child = spawn(process.execPath, [cli(), '--runtime', 'processes', '--penguins', '3', '--flies', '1', '--length', '100000', '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [cli(), '--runtime', 'processes', '--penguins', '3', '--flies', '1', '--length', '100000', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -84,12 +116,17 @@ describe('08 penguin race: the command line', function () {
     const result = JSON.parse(stdout) as RaceResult;
     assert.equal(result.ended, 'interrupted');
     assert.equal(result.standings.length, 3);
-    assert.ok(result.actors.every((a) => a.reported && a.requests === a.replies && a.mismatches === 0), 'every child answered and said bye');
+    assert.ok(
+      result.actors.every((a) => a.reported && a.requests === a.replies && a.mismatches === 0),
+      'every child answered and said bye',
+    );
     assert.equal(result.messages.requests, result.messages.replies);
   });
 
   it('without --json, an interrupted race prints "interrupted" and the partial standings', async () => {
-    const child = spawn(process.execPath, [cli(), '--runtime', 'threads', '--penguins', '2', '--flies', '0', '--length', '100000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli(), '--runtime', 'threads', '--penguins', '2', '--flies', '0', '--length', '100000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let signalled = false;
     child.stdout.on('data', (chunk) => {

@@ -4,7 +4,11 @@ import { startRace } from '../../src/08-penguin-race/race.js';
 import { assertRaceKeptTheRules, progressWatcher, raceSurvivesAKilledActor, remoteRuntimeTests, smallRace } from './race-helpers.js';
 
 /** Sends `lines` on a new connection and collects what comes back until the server closes it or `count` lines arrived. */
-async function talk(port: number, lines: string[], count: number): Promise<{ replies: Array<{ type: string; message?: string }>; closed: boolean }> {
+async function talk(
+  port: number,
+  lines: string[],
+  count: number,
+): Promise<{ replies: Array<{ type: string; message?: string }>; closed: boolean }> {
   const socket: Socket = connect({ host: '127.0.0.1', port });
   try {
     let text = '';
@@ -28,7 +32,13 @@ async function talk(port: number, lines: string[], count: number): Promise<{ rep
       });
       socket.on('error', () => undefined);
     });
-    return { replies: text.split('\n').filter(Boolean).map((line) => JSON.parse(line)), closed };
+    return {
+      replies: text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
+      closed,
+    };
   } finally {
     socket.destroy();
   }
@@ -45,7 +55,11 @@ describe('08 penguin race: the net runtime (TCP server, client processes)', func
 
   it('answers garbage with errors, never letting it change the race', async () => {
     const watcher = progressWatcher(5);
-    const race = startRace({ ...smallRace('net', 3, 'real', { length: 40, thinkMs: [1, 3], flyIntervalMs: [1, 3] }), onFrame: watcher.onFrame, frameMs: 5 });
+    const race = startRace({
+      ...smallRace('net', 3, 'real', { length: 40, thinkMs: [1, 3], flyIntervalMs: [1, 3] }),
+      onFrame: watcher.onFrame,
+      frameMs: 5,
+    });
     try {
       const { address } = await race.ready;
       await watcher.progress;
@@ -58,7 +72,10 @@ describe('08 penguin race: the net runtime (TCP server, client processes)', func
       ];
       const { replies } = await talk(address!.port, garbage, garbage.length);
       assert.equal(replies.length, 5);
-      assert.ok(replies.every((reply) => reply.type === 'error'), JSON.stringify(replies));
+      assert.ok(
+        replies.every((reply) => reply.type === 'error'),
+        JSON.stringify(replies),
+      );
       assert.match(replies[0].message!, /not JSON/);
       assert.match(replies[1].message!, /hello/);
       assert.match(replies[2].message!, /no penguin 99/);
@@ -70,7 +87,10 @@ describe('08 penguin race: the net runtime (TCP server, client processes)', func
     }
     const result = await race.result;
     assert.ok(result.messages.errors >= 6);
-    assert.ok(result.penguins.every((p) => p.retired === undefined), 'no real client was disturbed');
+    assert.ok(
+      result.penguins.every((p) => p.retired === undefined),
+      'no real client was disturbed',
+    );
     assertRaceKeptTheRules(result);
   });
 });

@@ -34,7 +34,10 @@ export function remoteRuntimeTests(runtime: RuntimeName, seeds: number): void {
       const result = await runRace(smallRace(runtime, seed, 'real'));
       assert.equal(result.ended, 'finished');
       assert.equal(result.runtime, runtime);
-      assert.ok(result.actors.every((actor) => actor.reported), 'every actor said bye with its counts');
+      assert.ok(
+        result.actors.every((actor) => actor.reported),
+        'every actor said bye with its counts',
+      );
       assertRaceKeptTheRules(result);
     }
     const delayed = await runRace(smallRace(runtime, 99, 'real', { latencyMs: [1, 4], thinkMs: [0, 3], flyIntervalMs: [1, 5] }));
@@ -46,7 +49,11 @@ export function remoteRuntimeTests(runtime: RuntimeName, seeds: number): void {
     const again = await runRace(smallRace(runtime, 21, 'virtual'));
     const local = await runRace(smallRace('async', 21, 'virtual'));
     assertRaceKeptTheRules(here);
-    const comparable = (result: RaceResult) => ({ ...raceData(result), runtime: 'any', messages: { ...result.messages, received: 0, sent: 0 } });
+    const comparable = (result: RaceResult) => ({
+      ...raceData(result),
+      runtime: 'any',
+      messages: { ...result.messages, received: 0, sent: 0 },
+    });
     assert.deepEqual(comparable(again), comparable(here), 'two runs, the same race');
     assert.deepEqual(comparable(local), comparable(here), 'the same race as on the event loop');
   });
@@ -77,7 +84,11 @@ export function remoteRuntimeTests(runtime: RuntimeName, seeds: number): void {
 /** Kills penguin 0's child process mid-race: the server notices, retires it, and the others finish. */
 export async function raceSurvivesAKilledActor(runtime: 'processes' | 'net'): Promise<RaceResult> {
   const watcher = progressWatcher(15);
-  const race = startRace({ ...smallRace(runtime, 8, 'real', { length: 60, thinkMs: [1, 3], flyIntervalMs: [1, 3] }), onFrame: watcher.onFrame, frameMs: 5 });
+  const race = startRace({
+    ...smallRace(runtime, 8, 'real', { length: 60, thinkMs: [1, 3], flyIntervalMs: [1, 3] }),
+    onFrame: watcher.onFrame,
+    frameMs: 5,
+  });
   const info = await race.ready;
   await watcher.progress;
   const victim = info.actors.find((actor) => actor.role === 'penguin' && actor.id === 0)!;

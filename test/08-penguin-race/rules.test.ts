@@ -32,9 +32,15 @@ describe('08 penguin race: seeded randomness', () => {
     const a = mulberry32(42);
     const b = mulberry32(42);
     const first = Array.from({ length: 5 }, () => a());
-    assert.deepEqual(first, Array.from({ length: 5 }, () => b()));
+    assert.deepEqual(
+      first,
+      Array.from({ length: 5 }, () => b()),
+    );
     const c = mulberry32(43);
-    assert.notDeepEqual(first, Array.from({ length: 5 }, () => c()));
+    assert.notDeepEqual(
+      first,
+      Array.from({ length: 5 }, () => c()),
+    );
     for (const x of first) assert.ok(x >= 0 && x < 1);
   });
 
@@ -159,7 +165,13 @@ describe('08 penguin race: the server rules', () => {
     const jump = (await ask({ type: 'fly', fly: 0, position: 8, target: 0 })) as FlyReply;
     assert.equal(server.flies[0].position, 5, 'state unchanged');
     assert.equal(jump.done, false);
-    for (const [from, step] of [[0, 3], [3, 3], [6, 3], [9, 1]]) await ask({ type: 'move', penguin: 0, from, step });
+    for (const [from, step] of [
+      [0, 3],
+      [3, 3],
+      [6, 3],
+      [9, 1],
+    ])
+      await ask({ type: 'move', penguin: 0, from, step });
     assert.equal(server.penguins[0].place, 1);
     const reply = (await ask({ type: 'fly', fly: 0, position: 6, target: 0 })) as FlyReply;
     assert.equal(reply.target, 1, 'the only penguin still racing');
@@ -170,12 +182,22 @@ describe('08 penguin race: the server rules', () => {
     await ask({ type: 'move', penguin: 0, from: 0, step: 2 });
     const before = JSON.stringify(server.snapshot());
     const bad: unknown[] = [
-      null, 'move', [1, 2], {}, { type: 'teleport', seq: 2 }, { type: 'move', seq: 2, penguin: 9, from: 0, step: 1 },
-      { type: 'move', seq: 2, penguin: 0, from: 2, step: 99 }, { type: 'move', seq: 2, penguin: 0, from: -1, step: 1 },
-      { type: 'move', seq: 'x', penguin: 0, from: 2, step: 1 }, { type: 'move', seq: 5, penguin: 0, from: 2, step: 1 },
-      { type: 'move', seq: 1, penguin: 0, from: 2, step: 1 }, { type: 'fly', seq: 1, fly: 0, position: 0, target: 0 },
-      { type: 'fly', seq: 1, fly: 3, position: 4, target: 0 }, { type: 'fly', seq: 1, fly: 0, position: 4, target: 7 },
-      { type: 'move', seq: 2, penguin: 0, from: 2, step: 1.5 }, { type: 'move', seq: 2, penguin: 0, from: 2, step: 1, wait: -1 },
+      null,
+      'move',
+      [1, 2],
+      {},
+      { type: 'teleport', seq: 2 },
+      { type: 'move', seq: 2, penguin: 9, from: 0, step: 1 },
+      { type: 'move', seq: 2, penguin: 0, from: 2, step: 99 },
+      { type: 'move', seq: 2, penguin: 0, from: -1, step: 1 },
+      { type: 'move', seq: 'x', penguin: 0, from: 2, step: 1 },
+      { type: 'move', seq: 5, penguin: 0, from: 2, step: 1 },
+      { type: 'move', seq: 1, penguin: 0, from: 2, step: 1 },
+      { type: 'fly', seq: 1, fly: 0, position: 0, target: 0 },
+      { type: 'fly', seq: 1, fly: 3, position: 4, target: 0 },
+      { type: 'fly', seq: 1, fly: 0, position: 4, target: 7 },
+      { type: 'move', seq: 2, penguin: 0, from: 2, step: 1.5 },
+      { type: 'move', seq: 2, penguin: 0, from: 2, step: 1, wait: -1 },
     ];
     for (const message of bad) {
       const reply = await server.handle(message);
@@ -207,7 +229,7 @@ describe('08 penguin race: the server rules', () => {
       await Promise.all(
         server.penguins.map(async (_, id) => {
           const penguin = new Penguin(id, rules);
-          for (let action = penguin.start() as ReturnType<Penguin['start']> | undefined; action; ) {
+          for (let action = penguin.start() as ReturnType<Penguin['start']> | undefined; action;) {
             const reply = await server.handle(action.request);
             for (const p of server.penguins) assert.ok(p.position >= 0 && p.position <= rules.length);
             action = penguin.next(reply);
@@ -220,7 +242,10 @@ describe('08 penguin race: the server rules', () => {
     assert.equal(server.finishOrder.length, 30);
     assert.equal(new Set(server.finishOrder).size, 30, 'each penguin once');
     assert.equal(server.ended, 'finished');
-    assert.ok(server.penguins.some((p) => p.denied > 0), 'the server does say no sometimes');
+    assert.ok(
+      server.penguins.some((p) => p.denied > 0),
+      'the server does say no sometimes',
+    );
   });
 });
 
@@ -230,16 +255,36 @@ describe('08 penguin race: actors and options', () => {
     const penguin = new Penguin(0, rules);
     const first = penguin.start();
     assert.equal(first.request.type, 'move');
-    const next = penguin.next({ type: 'moved', penguin: 0, seq: 1, granted: false, reason: 'stale', position: 0, knockedDown: false, done: false });
+    const next = penguin.next({
+      type: 'moved',
+      penguin: 0,
+      seq: 1,
+      granted: false,
+      reason: 'stale',
+      position: 0,
+      knockedDown: false,
+      done: false,
+    });
     assert.equal(next && next.request.type === 'move' && next.request.from, 0);
-    assert.equal(penguin.next({ type: 'moved', penguin: 0, seq: 2, granted: true, position: 12, knockedDown: false, place: 1, done: true }), undefined);
+    assert.equal(
+      penguin.next({ type: 'moved', penguin: 0, seq: 2, granted: true, position: 12, knockedDown: false, place: 1, done: true }),
+      undefined,
+    );
 
     const fly = new Fly(0, rules);
     let action = fly.start();
     for (let i = 0; i < 20; i++) {
       const request = action.request as { position: number; target: number; seq: number };
       assert.ok(request.position >= 1 && request.position <= 11);
-      const reply: FlyReply = { type: 'flew', fly: 0, seq: request.seq, target: request.target, targetPosition: 0, knocked: false, done: false };
+      const reply: FlyReply = {
+        type: 'flew',
+        fly: 0,
+        seq: request.seq,
+        target: request.target,
+        targetPosition: 0,
+        knocked: false,
+        done: false,
+      };
       const nextAction = fly.next(reply)!;
       const moved = (nextAction.request as { position: number }).position;
       assert.ok(Math.abs(moved - request.position) <= 2 && moved >= 1, `toward 0 but never onto it: ${request.position} -> ${moved}`);
@@ -262,7 +307,10 @@ describe('08 penguin race: actors and options', () => {
       [{ speed: 3 } as RaceOptions, /^unknown race option "speed"/],
     ];
     for (const [options, message] of cases) {
-      assert.throws(() => normalizeRaceOptions(options), (error: Error) => error instanceof RaceOptionError && message.test(error.message));
+      assert.throws(
+        () => normalizeRaceOptions(options),
+        (error: Error) => error instanceof RaceOptionError && message.test(error.message),
+      );
     }
   });
 });

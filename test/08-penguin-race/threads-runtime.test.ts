@@ -8,7 +8,17 @@ describe('08 penguin race: the threads runtime (worker threads over message port
   remoteRuntimeTests('threads', 4);
 
   it('runs 16 penguins and 4 flies, each on its own worker thread', async () => {
-    const result = await runRace({ runtime: 'threads', penguins: 16, flies: 4, length: 10, seed: 2, latencyMs: 0, thinkMs: 0, flyIntervalMs: 0, trace: true });
+    const result = await runRace({
+      runtime: 'threads',
+      penguins: 16,
+      flies: 4,
+      length: 10,
+      seed: 2,
+      latencyMs: 0,
+      thinkMs: 0,
+      flyIntervalMs: 0,
+      trace: true,
+    });
     assert.equal(result.ranking.length, 16);
     assert.equal(result.actors.length, 20);
     assertRaceKeptTheRules(result);

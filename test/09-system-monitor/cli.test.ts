@@ -48,7 +48,10 @@ interface JsonSummary {
 }
 
 function parse(stdout: string): { readings: JsonReading[]; summary: JsonSummary } {
-  const objects = stdout.trim().split('\n').map((line) => JSON.parse(line) as JsonReading | JsonSummary);
+  const objects = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JsonReading | JsonSummary);
   const summary = objects.at(-1) as JsonSummary;
   assert.equal(summary.type, 'summary', 'the last line is the summary');
   return { readings: objects.filter((object): object is JsonReading => object.type === 'reading'), summary };
@@ -58,8 +61,15 @@ function parse(stdout: string): { readings: JsonReading[]; summary: JsonSummary 
 function assertExactlyOnce({ readings, summary }: ReturnType<typeof parse>): void {
   for (const row of summary.sensors) {
     assert.equal(row.analysed, row.taken, `${row.sensor}: taken ${row.taken}, analysed ${row.analysed}`);
-    const seqs = readings.filter((r) => r.sensor === row.sensor).map((r) => r.seq).sort((a, b) => a - b);
-    assert.deepEqual(seqs, Array.from({ length: row.taken }, (_, i) => i + 1), `${row.sensor}'s readings`);
+    const seqs = readings
+      .filter((r) => r.sensor === row.sensor)
+      .map((r) => r.seq)
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: row.taken }, (_, i) => i + 1),
+      `${row.sensor}'s readings`,
+    );
   }
 }
 
@@ -83,7 +93,7 @@ describe('npm run monitor', () => {
     const run = await runCli(['--count', '3', '--interval', '20ms', '--sensors', 'simulated,temperature', '--pool', 'threads']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^=== Monitoring system started ===\n3 readings per sensor/);
-    assert.match(run.stdout, /simulated \(simulated\)\s+\[[#-]{20}\]\s+\d+\.\d%  (NORMAL|ALERT)/);
+    assert.match(run.stdout, /simulated \(simulated\)\s+\[[#-]{20}\]\s+\d+\.\d% {2}(NORMAL|ALERT)/);
     assert.doesNotMatch(run.stdout, /\u001b\[/, 'no colour codes when stdout is not a terminal');
     assert.match(run.stdout, /All sensors have taken their 3 readings\nStopping the system\.\.\.\n[\s\S]*System stopped cleanly\n$/);
   });

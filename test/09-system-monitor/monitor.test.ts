@@ -9,8 +9,15 @@ import type { AnalysedReading } from '../../src/09-system-monitor/view.js';
 /** Each sensor's readings must be seq 1..n, each exactly once. */
 function assertExactlyOnce(readings: AnalysedReading[], taken: Record<string, number>): void {
   for (const [sensor, count] of Object.entries(taken)) {
-    const seqs = readings.filter((reading) => reading.sensor === sensor).map((reading) => reading.seq).sort((a, b) => a - b);
-    assert.deepEqual(seqs, Array.from({ length: count }, (_, i) => i + 1), `${sensor}: every reading taken analysed exactly once`);
+    const seqs = readings
+      .filter((reading) => reading.sensor === sensor)
+      .map((reading) => reading.seq)
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: count }, (_, i) => i + 1),
+      `${sensor}: every reading taken analysed exactly once`,
+    );
   }
 }
 
@@ -55,12 +62,17 @@ describe('SystemMonitor', () => {
   });
 
   it('stops at its duration, and on an aborted signal', async () => {
-    const byDuration = await runMonitor(monitorOptions({ durationMs: 150, intervalMs: 20, pool: 'threads' }), { sensors: [simulatedSensor()] });
+    const byDuration = await runMonitor(monitorOptions({ durationMs: 150, intervalMs: 20, pool: 'threads' }), {
+      sensors: [simulatedSensor()],
+    });
     assert.equal(byDuration.reason, 'duration');
     assert.ok(byDuration.summary[0].analysed >= 3);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const bySignal = await runMonitor(monitorOptions({ intervalMs: 20, pool: 'threads' }), { sensors: [simulatedSensor()], signal: controller.signal });
+    const bySignal = await runMonitor(monitorOptions({ intervalMs: 20, pool: 'threads' }), {
+      sensors: [simulatedSensor()],
+      signal: controller.signal,
+    });
     assert.equal(bySignal.reason, 'stopped');
   });
 
@@ -70,12 +82,26 @@ describe('SystemMonitor', () => {
       sensors: [temperatureSensor('/nonexistent/thermal')],
       onReading: (reading) => void readings.push(reading),
     });
-    assert.deepEqual(readings.map((r) => [r.value, r.status]), [[undefined, 'N/A'], [undefined, 'N/A']]);
+    assert.deepEqual(
+      readings.map((r) => [r.value, r.status]),
+      [
+        [undefined, 'N/A'],
+        [undefined, 'N/A'],
+      ],
+    );
   });
 
   it('draws the history with the threshold line', () => {
-    const reading = (sensor: string, unit: string, value: number, at: number): AnalysedReading =>
-      ({ sensor, unit, simulated: false, value, takenAt: at, seq: 1, threshold: 70, status: value >= 70 ? 'ALERT' : 'NORMAL' });
+    const reading = (sensor: string, unit: string, value: number, at: number): AnalysedReading => ({
+      sensor,
+      unit,
+      simulated: false,
+      value,
+      takenAt: at,
+      seq: 1,
+      threshold: 70,
+      status: value >= 70 ? 'ALERT' : 'NORMAL',
+    });
     const config = monitorChart([reading('cpu', '%', 40, 0), reading('cpu', '%', 80, 1000), reading('lag', 'ms', 12, 500)]);
     const labels = config.data.datasets.map((dataset) => dataset.label);
     assert.deepEqual(labels, ['cpu [%]', 'lag [ms]', 'threshold (70)']);

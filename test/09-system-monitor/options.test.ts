@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MonitorOptionError, parseMonitorArguments, thresholdFor } from '../../src/09-system-monitor/options.js';
 
 describe('monitor options', () => {
-  it("defaults follow the seed: threshold 70, two analyzer processes", () => {
+  it('defaults follow the seed: threshold 70, two analyzer processes', () => {
     const options = parseMonitorArguments([]);
     assert.equal(options.threshold, 70);
     assert.equal(options.workers, 2);
@@ -11,7 +11,19 @@ describe('monitor options', () => {
   });
 
   it('reads durations, counts, per-sensor thresholds and sensors', () => {
-    const options = parseMonitorArguments(['--interval', '250ms', '--duration', '1.5m', '--count', '5', '--threshold', '60,cpu=80', '--sensors', 'cpu,lag', '--json']);
+    const options = parseMonitorArguments([
+      '--interval',
+      '250ms',
+      '--duration',
+      '1.5m',
+      '--count',
+      '5',
+      '--threshold',
+      '60,cpu=80',
+      '--sensors',
+      'cpu,lag',
+      '--json',
+    ]);
     assert.equal(options.intervalMs, 250);
     assert.equal(options.durationMs, 90_000);
     assert.equal(options.count, 5);
@@ -34,7 +46,10 @@ describe('monitor options', () => {
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${argv.join(' ')} with one clear line`, () => {
-      assert.throws(() => parseMonitorArguments(argv), (error: Error) => error instanceof MonitorOptionError && message.test(error.message) && !error.message.includes('\n'));
+      assert.throws(
+        () => parseMonitorArguments(argv),
+        (error: Error) => error instanceof MonitorOptionError && message.test(error.message) && !error.message.includes('\n'),
+      );
     });
   }
 });

@@ -9,7 +9,9 @@ import { createRegistry, createRunner, type TestContext } from '../../src/grader
 
 type Api = {
   describe: (title: string, body: (this: TestContext) => void) => void;
-  it: ((title: string, fn?: (this: TestContext, done: (error?: unknown) => void) => unknown) => void) & { skip: (title: string, fn?: () => unknown) => void };
+  it: ((title: string, fn?: (this: TestContext, done: (error?: unknown) => void) => unknown) => void) & {
+    skip: (title: string, fn?: () => unknown) => void;
+  };
   before: (fn: () => unknown) => void;
   after: (fn: () => unknown) => void;
   beforeEach: (fn: () => unknown) => void;
@@ -17,7 +19,10 @@ type Api = {
 };
 
 /** Registers tests with `define`, runs them, and returns what the runner reported, in order. */
-async function run(define: (api: Api, log: string[]) => void, defaultTimeoutMs = 2000): Promise<{ log: string[]; runner: ReturnType<typeof createRunner> }> {
+async function run(
+  define: (api: Api, log: string[]) => void,
+  defaultTimeoutMs = 2000,
+): Promise<{ log: string[]; runner: ReturnType<typeof createRunner> }> {
   const registry = createRegistry();
   const log: string[] = [];
   define(registry.api as unknown as Api, log);
@@ -85,7 +90,16 @@ describe('grader: the sandbox test runner', () => {
     });
     assert.deepEqual(
       log.filter((line) => !line.startsWith('start')),
-      ['passed s async', 'passed s done', 'failed s done with an error: told', 'failed s throws: thrown', 'failed s rejects: rejected', 'pending s skipped', 'pending s pending without a body', 'pending s skips itself'],
+      [
+        'passed s async',
+        'passed s done',
+        'failed s done with an error: told',
+        'failed s throws: thrown',
+        'failed s rejects: rejected',
+        'pending s skipped',
+        'pending s pending without a body',
+        'pending s skips itself',
+      ],
     );
   });
 
@@ -125,7 +139,11 @@ describe('grader: the sandbox test runner', () => {
     });
     runner = createRunner(
       registry.root,
-      { testStart: () => undefined, testEnd: (test, state, error) => log.push(`${state} ${test.title}: ${(error as Error)?.message}`), hookFailed: () => undefined },
+      {
+        testStart: () => undefined,
+        testEnd: (test, state, error) => log.push(`${state} ${test.title}: ${(error as Error)?.message}`),
+        hookFailed: () => undefined,
+      },
       { defaultTimeoutMs: 2000, setTimeout, clearTimeout },
     );
     await runner.run(new Set(), '');
@@ -143,7 +161,11 @@ describe('grader: the sandbox test runner', () => {
     const log: string[] = [];
     const runner = createRunner(
       registry.root,
-      { testStart: () => undefined, testEnd: (test, state, error) => log.push(`${state}: ${(error as Error)?.message}`), hookFailed: () => undefined },
+      {
+        testStart: () => undefined,
+        testEnd: (test, state, error) => log.push(`${state}: ${(error as Error)?.message}`),
+        hookFailed: () => undefined,
+      },
       { defaultTimeoutMs: 2000, setTimeout, clearTimeout },
     );
     await runner.run(new Set(registry.tests()), 'registered twice');
@@ -163,7 +185,11 @@ describe('grader: the sandbox test runner', () => {
       }
     });
     registry.close();
-    const runner = createRunner(registry.root, { testStart: () => undefined, testEnd: () => undefined, hookFailed: () => undefined }, { defaultTimeoutMs: 2000, setTimeout, clearTimeout });
+    const runner = createRunner(
+      registry.root,
+      { testStart: () => undefined, testEnd: () => undefined, hookFailed: () => undefined },
+      { defaultTimeoutMs: 2000, setTimeout, clearTimeout },
+    );
     await runner.run(new Set(), '');
     assert.equal(refusal, 'it() can be called only while the test file loads');
     assert.equal(registry.tests().length, 1);

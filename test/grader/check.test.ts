@@ -17,7 +17,14 @@ describe('grader: check() for notebooks', () => {
     assert.equal(result.status, 'fail');
     assert.equal(result.maxPoints, 5, 'visible tests only');
     assert.equal(inspect(result), 'sum-list: fail, 0/5 points');
-    assert.match(logged.join('\n'), /^sum-list: fail 0\/5\n {2}FAIL sum adds a few numbers/, 'outside a notebook the table is printed as text');
-    await assert.rejects(check('nope', { root: fixtureCourseRoot }), /unknown exercise "nope"; the exercises are: sum-list, shared-counter/);
+    assert.match(
+      logged.join('\n'),
+      /^sum-list: fail 0\/5\n {2}FAIL sum adds a few numbers/,
+      'outside a notebook the table is printed as text',
+    );
+    await assert.rejects(
+      check('nope', { root: fixtureCourseRoot }),
+      /unknown exercise "nope"; the exercises are: sum-list, shared-counter/,
+    );
   });
 });

@@ -14,7 +14,11 @@ function makeClass(folder: string): void {
   cpSync(join(submissions, 'infinite-loop'), join(folder, 'carol'), { recursive: true });
 }
 
-function runGrade(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runGrade(
+  args: string[],
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [compiledEntry('grader/cli/grade.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
@@ -54,7 +58,9 @@ describe('grader: a class folder', () => {
       assert.match(stderr, /\[#+\] 6\/6 /, 'a progress bar on stderr');
       assert.equal(
         readFileSync(out('gradebook.csv'), 'utf8'),
-        ['student,sum-list,shared-counter,total,notes', '(max points),8,4,12,', 'alice,8,4,12,', 'bob,0,0,0,', 'carol,0,0,0,', ''].join('\n'),
+        ['student,sum-list,shared-counter,total,notes', '(max points),8,4,12,', 'alice,8,4,12,', 'bob,0,0,0,', 'carol,0,0,0,', ''].join(
+          '\n',
+        ),
       );
       const json = JSON.parse(readFileSync(out('results.json'), 'utf8')) as { version: number; submissions: SubmissionResult[] };
       assert.equal(json.version, 3);
@@ -117,7 +123,18 @@ describe('grader: a class folder', () => {
       cpSync(solutions, join(classDir, 'alice', 'exercises'), { recursive: true });
       const out = (name: string) => join(work.path, name);
       const unsafe = await runGrade(
-        [classDir, '--root', fixtureCourseRoot, '--unsafe-no-sandbox', '--gradebook', out('g.csv'), '--json', out('r.json'), '--junit', out('r.xml')],
+        [
+          classDir,
+          '--root',
+          fixtureCourseRoot,
+          '--unsafe-no-sandbox',
+          '--gradebook',
+          out('g.csv'),
+          '--json',
+          out('r.json'),
+          '--junit',
+          out('r.xml'),
+        ],
         60_000,
         noSandbox,
       );

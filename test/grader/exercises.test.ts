@@ -50,7 +50,10 @@ describe('grader: every exercise of the course', function () {
     // And the check finds what it must.
     assert.deepEqual(
       testFileProblems("const t = 'x';\ndescribe('s', () => { it(t, () => {}); it('a', () => {}); it('a', () => {}); });\n", 'bad.test.ts'),
-      ['bad.test.ts:2: the title of this it() must be a string literal (the grader plans the tests from the source)', 'bad.test.ts: two tests are named "s a"; each needs its own title'],
+      [
+        'bad.test.ts:2: the title of this it() must be a string literal (the grader plans the tests from the source)',
+        'bad.test.ts: two tests are named "s a"; each needs its own title',
+      ],
     );
   });
 

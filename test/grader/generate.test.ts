@@ -11,17 +11,37 @@ import { copyCourse, fixtureCourse, fixtureCourseRoot, scratch } from './helpers
 describe('grader: markers', () => {
   it('replaces a SOLUTION region by a throwing stub at the marker indentation', () => {
     const source = ['export function f(): number {', '  // BEGIN SOLUTION', '  return 42;', '  // END SOLUTION', '}', ''].join('\n');
-    assert.equal(toStarter(source, 'f.ts', 'answer'), ['export function f(): number {', `  ${notImplementedLine('answer')}`, '}', ''].join('\n'));
-    assert.match(notImplementedLine('answer'), /^throw new Error\('Not implemented yet: answer — see README.md and the hints \(npm run learn\)'\);$/);
+    assert.equal(
+      toStarter(source, 'f.ts', 'answer'),
+      ['export function f(): number {', `  ${notImplementedLine('answer')}`, '}', ''].join('\n'),
+    );
+    assert.match(
+      notImplementedLine('answer'),
+      /^throw new Error\('Not implemented yet: answer — see README.md and the hints \(npm run learn\)'\);$/,
+    );
   });
 
   it('uses the STUB lines of a region when it has them', () => {
-    const source = ['function f() {', '    // BEGIN SOLUTION', '    // STUB: return [];', '    return [1, 2];', '    // END SOLUTION', '}'].join('\n');
+    const source = [
+      'function f() {',
+      '    // BEGIN SOLUTION',
+      '    // STUB: return [];',
+      '    return [1, 2];',
+      '    // END SOLUTION',
+      '}',
+    ].join('\n');
     assert.equal(toStarter(source, 'f.ts', 'x'), ['function f() {', '    return [];', '}'].join('\n'));
   });
 
   it('removes HIDDEN TESTS regions, markers included, and keeps the rest byte for byte', () => {
-    const source = ["it('a', () => {});", '// BEGIN HIDDEN TESTS', "it('b', () => {});", '// END HIDDEN TESTS', "it('c', () => {});", ''].join('\r\n');
+    const source = [
+      "it('a', () => {});",
+      '// BEGIN HIDDEN TESTS',
+      "it('b', () => {});",
+      '// END HIDDEN TESTS',
+      "it('c', () => {});",
+      '',
+    ].join('\r\n');
     assert.equal(toStarter(source, 't.ts', 'x'), ["it('a', () => {});", "it('c', () => {});", ''].join('\n'));
   });
 
@@ -64,7 +84,10 @@ describe('grader: exercise generation', () => {
       const starter = join(course.exercisesDir, '00-basics', 'sum-list', 'sum.ts');
       writeFileSync(starter, 'edited by hand\n');
       const cli = (...args: string[]) =>
-        spawnSync(process.execPath, [compiledEntry('grader/cli/generate.ts'), '--root', work.path, ...args], { encoding: 'utf8', timeout: 20_000 });
+        spawnSync(process.execPath, [compiledEntry('grader/cli/generate.ts'), '--root', work.path, ...args], {
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
       const stale = cli('--check');
       assert.equal(stale.status, 1, stale.stdout + stale.stderr);
       assert.match(stale.stdout, /stale: exercises\/00-basics\/sum-list\/sum\.ts/);
@@ -73,7 +96,10 @@ describe('grader: exercise generation', () => {
       assert.match(write.stdout, /wrote exercises\/00-basics\/sum-list\/sum\.ts/);
       const again = cli('--check');
       assert.equal(again.status, 0, again.stdout + again.stderr);
-      assert.equal(readFileSync(starter, 'utf8'), readFileSync(join(fixtureCourseRoot, 'exercises', '00-basics', 'sum-list', 'sum.ts'), 'utf8'));
+      assert.equal(
+        readFileSync(starter, 'utf8'),
+        readFileSync(join(fixtureCourseRoot, 'exercises', '00-basics', 'sum-list', 'sum.ts'), 'utf8'),
+      );
       // Deterministic: generating again changes nothing.
       assert.deepEqual(generateExercises(course).written, []);
     } finally {

@@ -78,7 +78,10 @@ describe('grader: grading a submission', () => {
       const result = await gradeExercise(course, findExercise(course, 'sum-list'), work.path + '/exercises');
       assertResultShape(result);
       assert.equal(result.status, 'error');
-      assert.match(result.message ?? '', /^type errors \(the tests did not run\):\nsum\.ts\(2,3\): error TS2322: Type 'string' is not assignable to type 'number'/);
+      assert.match(
+        result.message ?? '',
+        /^type errors \(the tests did not run\):\nsum\.ts\(2,3\): error TS2322: Type 'string' is not assignable to type 'number'/,
+      );
       assert.deepEqual(result.tests, []);
       assert.equal(result.points, 0);
       assert.equal(result.maxPoints, 8, 'the points at stake come from the test file itself');
@@ -114,7 +117,14 @@ describe('grader: grading a submission', () => {
     const course = fixtureCourse();
     const exercise = findExercise(course, 'sum-list');
     const source = "describe('sum', () => {\n  it('adds [2 pts]', () => {});\n  it('is 0 for nothing', () => {});\n});\n";
-    const test = (fullTitle: string, state: 'passed' | 'failed') => ({ type: 'test' as const, fullTitle, title: fullTitle, state, output: '', durationMs: 1 });
+    const test = (fullTitle: string, state: 'passed' | 'failed') => ({
+      type: 'test' as const,
+      fullTitle,
+      title: fullTitle,
+      state,
+      output: '',
+      durationMs: 1,
+    });
     const outcome = {
       events: [
         test('sum adds [2 pts]', 'failed'),

@@ -35,4 +35,3 @@ export function writeSubmission(folder: string, exercise: string, file: string, 
   writeFileSync(path, source);
   return folder;
 }
-

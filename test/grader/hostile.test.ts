@@ -73,7 +73,10 @@ describe('grader: hostile submissions', () => {
 
   it('a detached child process where the exercise allows them: killed when the run ends (nothing left)', async () => {
     const course = fixtureCourse();
-    const result = await gradeSubmission(course, join(submissions, 'spawns-child'), { exercise: 'sum-list', limits: { allowChildProcesses: true } });
+    const result = await gradeSubmission(course, join(submissions, 'spawns-child'), {
+      exercise: 'sum-list',
+      limits: { allowChildProcesses: true },
+    });
     assert.equal(result.exercises[0].status, 'pass', 'the sums are right');
     // The leftovers harness fails this test if the `sleep 300` it started is still alive.
   });

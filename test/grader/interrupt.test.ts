@@ -18,9 +18,22 @@ describe('grader: interrupting a class grading', () => {
     let child: ReturnType<typeof spawn> | undefined;
     try {
       for (const student of ['dan', 'eve']) cpSync(join(submissions, 'infinite-loop'), join(work.path, student), { recursive: true });
-      child = spawn(process.execPath, [compiledEntry('grader/cli/grade.ts'), work.path, '--root', fixtureCourseRoot, '--exercise', 'sum-list', '--gradebook', join(work.path, 'gradebook.csv')], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      child = spawn(
+        process.execPath,
+        [
+          compiledEntry('grader/cli/grade.ts'),
+          work.path,
+          '--root',
+          fixtureCourseRoot,
+          '--exercise',
+          'sum-list',
+          '--gradebook',
+          join(work.path, 'gradebook.csv'),
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr!.on('data', (chunk) => (stderr += chunk));
       const running = child;

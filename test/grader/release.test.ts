@@ -9,7 +9,15 @@ import { fixtureCourseRoot, scratch } from './helpers.js';
 /** A small repository: the fixture course plus the kit's other top-level parts. */
 function makeRepo(folder: string): void {
   cpSync(fixtureCourseRoot, folder, { recursive: true });
-  const scripts = { build: 'tsc', test: 'mocha', grade: 'node grade.js', learn: 'node learn.js', bench: 'node bench.js', release: 'node release.js', 'exercises:generate': 'node gen.js' };
+  const scripts = {
+    build: 'tsc',
+    test: 'mocha',
+    grade: 'node grade.js',
+    learn: 'node learn.js',
+    bench: 'node bench.js',
+    release: 'node release.js',
+    'exercises:generate': 'node gen.js',
+  };
   writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'kit', type: 'module', scripts }, null, 2));
   writeFileSync(join(folder, 'README.md'), '# kit\n');
   for (const [path, text] of Object.entries({
@@ -37,7 +45,14 @@ describe('grader: the student release', () => {
       const files = listFiles(out);
       for (const forbidden of ['solutions', 'test', 'bench']) assert.ok(!existsSync(join(out, forbidden)), forbidden);
       assert.ok(!files.includes('docs/grading.md'));
-      for (const needed of ['README.md', 'src/index.ts', 'notebooks/01.ipynb', 'docs/other.md', 'exercises/manifest.json', 'exercises/00-basics/sum-list/sum.ts']) {
+      for (const needed of [
+        'README.md',
+        'src/index.ts',
+        'notebooks/01.ipynb',
+        'docs/other.md',
+        'exercises/manifest.json',
+        'exercises/00-basics/sum-list/sum.ts',
+      ]) {
         assert.ok(files.includes(needed), needed);
       }
       const tests = readFileSync(join(out, 'exercises/00-basics/sum-list/sum.test.ts'), 'utf8');
@@ -58,7 +73,9 @@ describe('grader: the student release', () => {
       makeRepo(repo);
       const out = join(work.path, 'student');
       release(loadCourse(repo), out);
-      const config = JSON.parse(readFileSync(join(out, '.github/classroom/autograding.json'), 'utf8')) as { tests: Record<string, unknown>[] };
+      const config = JSON.parse(readFileSync(join(out, '.github/classroom/autograding.json'), 'utf8')) as {
+        tests: Record<string, unknown>[];
+      };
       assert.deepEqual(
         config.tests.map((test) => [test.run, test.points, test.setup]),
         [

@@ -143,7 +143,14 @@ ${answers('found.length > 0')}`;
     try {
       const course = copyCourse(join(work.path, 'course'));
       const testFile = join(course.solutionsDir, '00-basics', 'sum-list', 'sum.test.ts');
-      const targets = [testFile, join(kitRoot, 'package.json'), join(kitRoot, 'dist', 'index.js'), 'node_modules/course-kit/package.json', '/kit/dist/index.js', `/proc/self/root${testFile}`];
+      const targets = [
+        testFile,
+        join(kitRoot, 'package.json'),
+        join(kitRoot, 'dist', 'index.js'),
+        'node_modules/course-kit/package.json',
+        '/kit/dist/index.js',
+        `/proc/self/root${testFile}`,
+      ];
       // The sandbox's own /tmp takes the file (it is a tmpfs of its own): it must never reach the host's.
       const source = `import { writeFileSync } from 'node:fs';
 let wrote = false;
@@ -153,11 +160,18 @@ for (const path of ${JSON.stringify(targets)}) {
 try { writeFileSync(${JSON.stringify(hostFile)}, 'escaped'); } catch {}
 ${answers('wrote')}`;
       const before = fingerprint(course.root);
-      const kitBefore = createHash('sha256').update(readFileSync(join(kitRoot, 'package.json'))).digest('hex');
+      const kitBefore = createHash('sha256')
+        .update(readFileSync(join(kitRoot, 'package.json')))
+        .digest('hex');
       const result = await gradeSum(course, submissionWith(join(work.path, 'student'), source));
       assert.equal(result.points, 0);
       assert.deepEqual(fingerprint(course.root), before, 'the course is unchanged');
-      assert.equal(createHash('sha256').update(readFileSync(join(kitRoot, 'package.json'))).digest('hex'), kitBefore);
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(join(kitRoot, 'package.json')))
+          .digest('hex'),
+        kitBefore,
+      );
       assert.equal(existsSync(hostFile), false, 'nothing reached the host disk');
       // The next student hands in the starter: still no points.
       const next = await gradeSum(course, course.root);
@@ -190,11 +204,18 @@ ${answers('wrote')}`;
       const [a, aOther] = await graded(fileLink);
       assert.equal(a.message, 'exercises/00-basics/sum-list/sum.ts is a symbolic link; submit the file itself');
       assert.equal(a.points, 0);
-      assert.equal(aOther.message, 'missing from the submission: exercises/00-basics/shared-counter/counter.ts', 'the other exercise is graded');
+      assert.equal(
+        aOther.message,
+        'missing from the submission: exercises/00-basics/shared-counter/counter.ts',
+        'the other exercise is graded',
+      );
       const [b] = await graded(folderLink);
       assert.equal(b.message, 'exercises is a symbolic link; submit the folder itself');
       const [c] = await graded(hardLink);
-      assert.equal(c.message, 'exercises/00-basics/sum-list/sum.ts is a hard link to a file outside the submission; submit a copy of the file itself');
+      assert.equal(
+        c.message,
+        'exercises/00-basics/sum-list/sum.ts is a hard link to a file outside the submission; submit a copy of the file itself',
+      );
       const [d] = await graded(fifo);
       assert.match(d.message ?? '', /^exercises\/00-basics\/sum-list\/sum\.ts is not a regular file/);
       for (const result of [a, b, c, d]) assert.equal(result.points, 0);
@@ -261,7 +282,10 @@ try { createRequire(import.meta.url)('@napi-rs/canvas'); loaded = true; } catch 
 spawn('setsid', ${JSON.stringify(sleeper.split(' '))}, { detached: true, stdio: 'ignore', env: {} }).unref();
 ${answers('loaded')}`;
       const course = fixtureCourse();
-      const result = await gradeSubmission(course, submissionWith(work.path, source), { exercise: 'sum-list', limits: { allowChildProcesses: true } });
+      const result = await gradeSubmission(course, submissionWith(work.path, source), {
+        exercise: 'sum-list',
+        limits: { allowChildProcesses: true },
+      });
       assert.equal(result.exercises[0].points, 0);
       assert.deepEqual(processesRunning(sleeper), [], 'the setsid child ended with the sandbox');
     } finally {
@@ -280,7 +304,9 @@ type Each<X> = X extends string ? Count<X> : never;
 export const all: Each<\`\${D}\${D}\${D}\`> = [];
 ${answers('true')}`;
     submissionWith(work.path, bomb);
-    cpSync(join(course.solutionsDir, '00-basics', 'shared-counter'), join(work.path, 'exercises', '00-basics', 'shared-counter'), { recursive: true });
+    cpSync(join(course.solutionsDir, '00-basics', 'shared-counter'), join(work.path, 'exercises', '00-basics', 'shared-counter'), {
+      recursive: true,
+    });
     const started = performance.now();
     let result;
     try {

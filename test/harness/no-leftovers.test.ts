@@ -7,8 +7,20 @@ describe('the no-leftovers harness', function () {
 
   it('fails each test that leaves a process, a worker or a timer behind, and kills the process', async () => {
     const mocha = [
-      '--import', 'tsx', 'node_modules/mocha/bin/mocha.js', '--no-config', '--require', 'test/harness/no-leftovers.ts',
-      '--extension', 'ts', '--exit', '--timeout', '30000', '--reporter', 'dot', 'test/fixtures/harness/leaky.fixture.ts',
+      '--import',
+      'tsx',
+      'node_modules/mocha/bin/mocha.js',
+      '--no-config',
+      '--require',
+      'test/harness/no-leftovers.ts',
+      '--extension',
+      'ts',
+      '--exit',
+      '--timeout',
+      '30000',
+      '--reporter',
+      'dot',
+      'test/fixtures/harness/leaky.fixture.ts',
     ];
     const result = await promisify(execFile)(process.execPath, mocha, {
       env: { ...process.env, COURSE_KIT_TEST_RUN: '' },

@@ -25,11 +25,15 @@ describe('notebook displays (in a real tslab kernel)', function () {
       `const live = new LiveDisplay();\nlive.update({ text: 'one' });\nlive.stop();\nconsole.log('after stop', live.update({ text: 'two' }));`,
     ];
     const path = join(folder, 'display.ipynb');
-    writeFileSync(path, JSON.stringify({
-      cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
-      metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-      nbformat: 4, nbformat_minor: 5,
-    }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        cells: cells.map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })),
+        metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
     const run = await runNotebook(path);
     assert.deepEqual(run.failures, []);
     const [, chart, animation, bounded, stopped] = run.cells.map((cell) => cell.outputs);

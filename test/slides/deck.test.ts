@@ -13,7 +13,9 @@ const noCharts = new Map<string, RenderedChart>();
 
 describe('slides: the deck format', () => {
   it('splits slides on --- lines and takes notes after Note:', () => {
-    const deck = parseDeck(['# Title', 'intro', '---', '## Two', 'body', 'Note:', 'say this', '---', '## Three', 'Note: inline note'].join('\n'));
+    const deck = parseDeck(
+      ['# Title', 'intro', '---', '## Two', 'body', 'Note:', 'say this', '---', '## Three', 'Note: inline note'].join('\n'),
+    );
     assert.equal(deck.title, 'Title');
     assert.deepEqual(
       deck.slides.map((slide) => [slide.markdown, slide.notes]),
@@ -58,7 +60,10 @@ describe('slides: the chart registry', () => {
     const config = (await slideCharts['race-runtimes'].config()) as ChartConfiguration<'bar'>;
     assert.deepEqual(config.data.labels, ['async', 'threads', 'processes', 'net']);
     const [roundTrip, startup] = config.data.datasets.map((dataset) => dataset.data as number[]);
-    assert.ok(roundTrip.every((ms) => ms > 0), `round trips ${roundTrip}`);
+    assert.ok(
+      roundTrip.every((ms) => ms > 0),
+      `round trips ${roundTrip}`,
+    );
     assert.ok(startup[2] > startup[0], `starting child processes (${startup[2]} ms) costs more than async tasks (${startup[0]} ms)`);
     const chart = await renderSlideChart('race-runtimes');
     assert.deepEqual([...chart.png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -97,7 +102,10 @@ describe('slides: the page', () => {
   });
 
   it('refuses remote images, missing local ones, and charts that were not drawn', () => {
-    assert.throws(() => render('# T\n![x](https://example.com/x.png)'), /test\.md: image https:\/\/example\.com\/x\.png is not a local file; decks must work offline/);
+    assert.throws(
+      () => render('# T\n![x](https://example.com/x.png)'),
+      /test\.md: image https:\/\/example\.com\/x\.png is not a local file; decks must work offline/,
+    );
     assert.throws(() => render('# T\n![x](missing.png)'), /test\.md: image missing\.png cannot be read from \/nonexistent/);
     assert.throws(() => render('# T\n![x](chart:speedup)'), /test\.md: chart chart:speedup was not drawn/);
   });

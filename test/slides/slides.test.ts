@@ -64,7 +64,9 @@ interface DeckPage {
       scrollWidth: number;
       clientWidth: number;
       getBoundingClientRect(): { right: number; width: number; height: number };
-      querySelectorAll(selector: string): ArrayLike<{ scrollWidth: number; clientWidth: number; getBoundingClientRect(): { right: number } }>;
+      querySelectorAll(
+        selector: string,
+      ): ArrayLike<{ scrollWidth: number; clientWidth: number; getBoundingClientRect(): { right: number } }>;
     }>;
     documentElement: { classList: { remove(name: string): void } };
   };
@@ -280,9 +282,14 @@ describe('slides: the course decks', function () {
       assert.match(stdout, /05-races-and-locks\.md → .*05-races-and-locks\.html \(\d+ slides\)/);
       assert.ok(existsSync(join(dir, '05-races-and-locks.html')));
       assert.ok(!existsSync(join(dir, '04-pools.html')), 'only the deck named');
-      const failed = await promisify(execFile)(process.execPath, [cli, '42-nothing', '--out', dir]).catch((error: { code: number; stderr: string }) => error);
+      const failed = await promisify(execFile)(process.execPath, [cli, '42-nothing', '--out', dir]).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
       assert.equal((failed as { code: number }).code, 1);
-      assert.match((failed as { stderr: string }).stderr, /error: no deck called 42-nothing in .*slides; the decks are: 01-threads-vs-async\.md/);
+      assert.match(
+        (failed as { stderr: string }).stderr,
+        /error: no deck called 42-nothing in .*slides; the decks are: 01-threads-vs-async\.md/,
+      );
       const bad = await promisify(execFile)(process.execPath, [cli, '--colour']).catch((error: { code: number; stderr: string }) => error);
       assert.equal((bad as { code: number }).code, 2);
       assert.match((bad as { stderr: string }).stderr, /unknown option --colour; usage: npm run slides/);

@@ -104,8 +104,9 @@ describe('a kernel whose client dies', function () {
       const result = await kernel.execute("import { spawn } from 'node:child_process'; spawn('sleep', ['300'], { stdio: 'ignore' }); console.log('spawned')", 30000);
       console.log(JSON.stringify(result.outputs));
       process.kill(process.pid, 'SIGKILL');`;
-    const result = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: tmpdir() })
-      .catch((error: { signal: string; stdout: string }) => error);
+    const result = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: tmpdir() }).catch(
+      (error: { signal: string; stdout: string }) => error,
+    );
     assert.equal((result as { signal: string }).signal, 'SIGKILL');
     assert.match((result as { stdout: string }).stdout, /spawned/);
     // The harness fails this test if the kernel or its `sleep 300` is still running 3 s from now.

@@ -92,11 +92,18 @@ describe('mpmc-queue', () => {
     const counts = await Promise.all(consumers);
     assert.equal(received.length, producers * perProducer, 'items lost or duplicated');
     assert.equal(new Set(received).size, received.length, 'an item was delivered twice');
-    assert.ok(counts.every((count) => count > 0), `every consumer should get work: ${counts.join(', ')}`);
+    assert.ok(
+      counts.every((count) => count > 0),
+      `every consumer should get work: ${counts.join(', ')}`,
+    );
     assert.ok(maxSize <= capacity, `the queue held ${maxSize} items (capacity ${capacity})`);
     for (let p = 0; p < producers; p++) {
       const mine = received.filter((item) => item.startsWith(`${p}:`)).map((item) => Number(item.split(':')[1]));
-      assert.deepEqual(mine, Array.from({ length: perProducer }, (_, i) => i), `producer ${p}'s items out of order`);
+      assert.deepEqual(
+        mine,
+        Array.from({ length: perProducer }, (_, i) => i),
+        `producer ${p}'s items out of order`,
+      );
     }
   });
 

@@ -94,7 +94,11 @@ describe('flushing-daemon', () => {
       await stopWithin(daemon, 4000);
     }
     const flushed = state.batches.flat();
-    assert.deepEqual(flushed, Array.from({ length: 300 }, (_, i) => i), 'items lost, duplicated or reordered');
+    assert.deepEqual(
+      flushed,
+      Array.from({ length: 300 }, (_, i) => i),
+      'items lost, duplicated or reordered',
+    );
     assert.ok(state.batches.length > 1, 'the daemon should have flushed periodically, not only at stop()');
     assert.equal(state.maxActive, 1, 'two flushes ran at the same time');
   });

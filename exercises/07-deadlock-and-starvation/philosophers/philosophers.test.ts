@@ -67,7 +67,10 @@ describe('philosophers', () => {
     const meals = await withTimeout(dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(meals, new Array(7).fill(5));
     assert.deepEqual(counts, new Array(7).fill(5));
-    assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited');
+    assert.ok(
+      forks.every((fork) => !fork.isLocked && fork.pendingCount === 0),
+      'a fork is still held or awaited',
+    );
   });
 
 });

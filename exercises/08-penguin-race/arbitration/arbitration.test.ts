@@ -31,7 +31,11 @@ const isFly = (reply: Reply): reply is FlyReply => 'fly' in reply;
 /** The rules, one operation at a time: what every reply should have been, in seq order. */
 function replay(length: number, penguins: readonly string[], replies: Reply[]): void {
   const sorted = [...replies].sort((a, b) => a.seq - b.seq);
-  assert.deepEqual(sorted.map((reply) => reply.seq), sorted.map((_, i) => i + 1), 'seq numbers must be 1, 2, 3... with no gap or repeat');
+  assert.deepEqual(
+    sorted.map((reply) => reply.seq),
+    sorted.map((_, i) => i + 1),
+    'seq numbers must be 1, 2, 3... with no gap or repeat',
+  );
   const positions = new Map(penguins.map((penguin) => [penguin, 0]));
   const order: string[] = [];
   for (const reply of sorted) {
@@ -97,14 +101,20 @@ describe('arbitration', () => {
     assert.deepEqual(await arbiter.requestMove('pingu'), { granted: true, seq: 3, penguin: 'pingu', position: 3, place: 1 });
     assert.deepEqual(await arbiter.requestMove('pingu'), { granted: false, seq: 4, penguin: 'pingu', reason: 'finished' });
     assert.deepEqual(await arbiter.requestMove('robby'), { granted: false, seq: 5, penguin: 'robby', reason: 'unknown penguin' });
-    assert.deepEqual(arbiter.standings(), { positions: { pingu: 3, pinga: 0 }, finishOrder: ['pingu'], knockdowns: { pingu: 0, pinga: 0 } });
+    assert.deepEqual(arbiter.standings(), {
+      positions: { pingu: 3, pinga: 0 },
+      finishOrder: ['pingu'],
+      knockdowns: { pingu: 0, pinga: 0 },
+    });
     assert.equal(counter.calls, 5, 'every operation goes through the simulated network delay once');
   });
 
   it('ten concurrent moves of one penguin: no step lost, none counted twice [2 pts]', async () => {
     const { delay } = networkDelay(2);
     const arbiter = new RaceArbiter({ length: 20, penguins: ['pingu'], delay });
-    const replies = await withTimeout(Promise.all(Array.from({ length: 10 }, () => arbiter.requestMove('pingu'))), 2000, { label: 'the moves' });
+    const replies = await withTimeout(Promise.all(Array.from({ length: 10 }, () => arbiter.requestMove('pingu'))), 2000, {
+      label: 'the moves',
+    });
     const positions = replies.map((reply) => (reply.granted ? reply.position : -1)).sort((a, b) => a - b);
     assert.deepEqual(positions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.equal(arbiter.standings().positions.pingu, 10);
@@ -118,7 +128,9 @@ describe('arbitration', () => {
     const replies = await withTimeout(race(arbiter, penguins, 0, 33), 3000, { label: 'the race' });
     const { finishOrder } = arbiter.standings();
     assert.deepEqual([...finishOrder].sort(), penguins, 'every penguin once in the finish order');
-    const placed = replies.filter((reply): reply is MoveReply & { granted: true } => !isFly(reply) && reply.granted && reply.place !== undefined);
+    const placed = replies.filter(
+      (reply): reply is MoveReply & { granted: true } => !isFly(reply) && reply.granted && reply.place !== undefined,
+    );
     assert.deepEqual(
       placed.sort((x, y) => (x.place ?? 0) - (y.place ?? 0)).map((reply) => reply.penguin),
       finishOrder,
@@ -135,7 +147,11 @@ describe('arbitration', () => {
     for (let step = 0; step < 3; step++) for (const penguin of ['a', 'b']) replies.push(await arbiter.requestMove(penguin));
     // a and b are on 3. Now moves and a fly on square 3 race each other.
     replies.push(
-      ...(await withTimeout(Promise.all([arbiter.requestMove('a'), arbiter.reportFly('f', 3), arbiter.requestMove('b'), arbiter.requestMove('c')]), 2000, { label: 'the operations' })),
+      ...(await withTimeout(
+        Promise.all([arbiter.requestMove('a'), arbiter.reportFly('f', 3), arbiter.requestMove('b'), arbiter.requestMove('c')]),
+        2000,
+        { label: 'the operations' },
+      )),
     );
     replay(10, penguins, replies);
     const fly = replies.find(isFly) as FlyReply;

@@ -69,7 +69,8 @@ export class Analyzer {
   constructor(readings: Channel<Reading>, options: AnalyzerOptions) {
     const { thresholds = {}, defaultThreshold = 70, concurrency = 2, analyse = classify, onResult } = options;
     if (!(readings instanceof Channel)) throw new TypeError('readings must be a Channel');
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${String(concurrency)}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new RangeError(`concurrency must be an integer >= 1, got ${String(concurrency)}`);
     if (typeof onResult !== 'function') throw new TypeError('onResult must be a function');
     this.#readings = readings;
     this.#options = { thresholds, defaultThreshold, concurrency, analyse, onResult };

@@ -47,13 +47,19 @@ describe('pipeline', () => {
     ];
     const source = Array.from({ length: 30 }, (_, i) => i);
     const results = await withTimeout(runStages(source, stages, { capacity: 2 }), 5000, { label: 'the pipeline' });
-    assert.deepEqual(results, source.map((x) => `#${(x + 1) * 2}`));
+    assert.deepEqual(
+      results,
+      source.map((x) => `#${(x + 1) * 2}`),
+    );
   });
 
   it('with no stages it returns the source values; an async source works too [1 pts]', async () => {
     assert.deepEqual(await withTimeout(runStages(['a', 'b', 'c'], [], { capacity: 1 }), 2000, { label: 'the pipeline' }), ['a', 'b', 'c']);
     const { values, state } = countingSource(5);
-    assert.deepEqual(await withTimeout(runStages(values, [(x: number) => x * x], { capacity: 0 }), 2000, { label: 'the pipeline' }), [1, 4, 9, 16, 25]);
+    assert.deepEqual(
+      await withTimeout(runStages(values, [(x: number) => x * x], { capacity: 0 }), 2000, { label: 'the pipeline' }),
+      [1, 4, 9, 16, 25],
+    );
     assert.equal(state.closed, true);
   });
 
@@ -119,7 +125,10 @@ describe('pipeline', () => {
         return x;
       },
     ];
-    await assert.rejects(withTimeout(runStages(values, stages, { capacity: 3 }), 2000, { label: 'the failing pipeline' }), (error) => error === boom);
+    await assert.rejects(
+      withTimeout(runStages(values, stages, { capacity: 3 }), 2000, { label: 'the failing pipeline' }),
+      (error) => error === boom,
+    );
     assert.equal(state.closed, true, 'the source was not closed');
     assert.equal(afterFailure, 0, 'values after the failing one reached the last stage');
   });
@@ -130,7 +139,10 @@ describe('pipeline', () => {
     const controller = new AbortController();
     const reason = new Error('aborted before start');
     controller.abort(reason);
-    await assert.rejects(withTimeout(runStages(values, [(x: number) => x], { capacity: 1, signal: controller.signal }), 1000, { label: 'the pipeline' }), (error) => error === reason);
+    await assert.rejects(
+      withTimeout(runStages(values, [(x: number) => x], { capacity: 1, signal: controller.signal }), 1000, { label: 'the pipeline' }),
+      (error) => error === reason,
+    );
     assert.equal(state.produced, 0);
   });
 
@@ -158,7 +170,10 @@ describe('pipeline', () => {
       yield 2;
       throw broken;
     }
-    await assert.rejects(withTimeout(runStages(source(), [(x: number) => x], { capacity: 1 }), 1000, { label: 'the pipeline' }), (error) => error === broken);
+    await assert.rejects(
+      withTimeout(runStages(source(), [(x: number) => x], { capacity: 1 }), 1000, { label: 'the pipeline' }),
+      (error) => error === broken,
+    );
   });
 
   it('unbuffered channels (capacity 0) keep order and the tightest bound [1 pts]', async () => {
@@ -173,7 +188,10 @@ describe('pipeline', () => {
       stuck.open();
     }
     const results = await withTimeout(running, 5000, { label: 'the pipeline' });
-    assert.deepEqual(results, Array.from({ length: 200 }, (_, i) => (i + 1) * 10 + 1));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 200 }, (_, i) => (i + 1) * 10 + 1),
+    );
   });
   // END HIDDEN TESTS
 });

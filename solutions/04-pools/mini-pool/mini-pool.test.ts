@@ -149,14 +149,20 @@ describe('mini-pool', function () {
 
   it('close() is idempotent and waits for running tasks; workers end even after a crash [1 pts]', async () => {
     const before = threadCount();
-    const pool = new MiniPool<number, number>(`async (n) => { if (n === 0) process.exit(1); await require('node:timers/promises').setTimeout(50); return n; }`, 2);
+    const pool = new MiniPool<number, number>(
+      `async (n) => { if (n === 0) process.exit(1); await require('node:timers/promises').setTimeout(50); return n; }`,
+      2,
+    );
     try {
       const outcomes = Promise.allSettled([pool.run(0), pool.run(7), pool.run(8)]);
       const first = pool.close();
       const second = pool.close();
       await Promise.all([first, second]);
       const settled = await outcomes;
-      assert.deepEqual(settled.map((r) => r.status), ['rejected', 'fulfilled', 'fulfilled']);
+      assert.deepEqual(
+        settled.map((r) => r.status),
+        ['rejected', 'fulfilled', 'fulfilled'],
+      );
       assert.ok(await eventually(() => threadCount() <= before), 'worker threads still running after close()');
     } finally {
       await closeWithin(pool);

@@ -45,13 +45,18 @@ describe('async-withdraw', () => {
   it('ten concurrent withdrawals of 30 from 100: exactly three succeed, the balance never goes below 0 [3 pts]', async () => {
     const ledger = new SlowLedger(42);
     const account = new Account('bob', 100, ledger);
-    const outcomes = await withTimeout(Promise.allSettled(Array.from({ length: 10 }, () => account.withdraw(30))), 3000, { label: 'the withdrawals' });
+    const outcomes = await withTimeout(Promise.allSettled(Array.from({ length: 10 }, () => account.withdraw(30))), 3000, {
+      label: 'the withdrawals',
+    });
     const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     assert.equal(account.balance, 10, `the balance is ${account.balance}: the check and the debit were not atomic`);
     assert.equal(succeeded.length, 3);
     assert.ok(refused.every((outcome) => (outcome as PromiseRejectedResult).reason instanceof InsufficientFundsError));
-    assert.deepEqual(ledger.entries.map((entry) => entry.balanceAfter), [70, 40, 10]);
+    assert.deepEqual(
+      ledger.entries.map((entry) => entry.balanceAfter),
+      [70, 40, 10],
+    );
   });
 
   it('concurrent deposits and withdrawals: nothing is lost, and the ledger tells one consistent story [2 pts]', async () => {
@@ -68,7 +73,10 @@ describe('async-withdraw', () => {
       if (isDeposit) deposits.push(operation);
     }
     const outcomes = await withTimeout(Promise.allSettled(operations), 5000, { label: 'the operations' });
-    assert.ok((await Promise.allSettled(deposits)).every((outcome) => outcome.status === 'fulfilled'), 'a deposit failed');
+    assert.ok(
+      (await Promise.allSettled(deposits)).every((outcome) => outcome.status === 'fulfilled'),
+      'a deposit failed',
+    );
     const done = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
     assert.equal(ledger.entries.length, done, 'every operation that succeeded, and only those, is in the ledger');
     let balance = 50;
@@ -84,8 +92,15 @@ describe('async-withdraw', () => {
     const ledger = new SlowLedger(5);
     const account = new Account('dave', 100, ledger);
     ledger.failWhen = (entry) => entry.amount === 13;
-    const results = await withTimeout(Promise.allSettled([account.withdraw(10), account.withdraw(13), account.deposit(13), account.withdraw(20)]), 3000, { label: 'the operations' });
-    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    const results = await withTimeout(
+      Promise.allSettled([account.withdraw(10), account.withdraw(13), account.deposit(13), account.withdraw(20)]),
+      3000,
+      { label: 'the operations' },
+    );
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'rejected', 'fulfilled'],
+    );
     assert.equal(account.balance, 70);
     assert.equal(await withTimeout(account.deposit(1), 1000, { label: 'a later deposit' }), 71);
   });
@@ -110,7 +125,10 @@ describe('async-withdraw', () => {
     assert.equal(ledger.entries.length, 2 * done, 'each transfer records two entries');
     assert.equal(a.balance + b.balance + c.balance, 1500);
     assert.ok(accounts.every((account) => account.balance >= 0));
-    assert.ok(accounts.every((account) => !account.lock.isLocked), 'a lock was left held');
+    assert.ok(
+      accounts.every((account) => !account.lock.isLocked),
+      'a lock was left held',
+    );
   });
 
   it('a transfer the balance does not cover moves nothing [1 pts]', async () => {

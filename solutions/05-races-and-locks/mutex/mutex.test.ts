@@ -103,7 +103,7 @@ describe('mutex', () => {
     const intruder = startScenario(INTRUDER_SCENARIO, { handle: mutex.handle });
     await withWorkers([intruder], async () => {
       const report = (await intruder.result) as { unlockError: string; tryLock: boolean; holderAfter: number };
-      assert.notEqual(report.unlockError, '', "unlock() in a thread that does not hold the mutex must throw");
+      assert.notEqual(report.unlockError, '', 'unlock() in a thread that does not hold the mutex must throw');
       assert.equal(report.tryLock, false);
       assert.equal(report.holderAfter, mutex.ownerId, 'the main thread must still hold the mutex');
     });

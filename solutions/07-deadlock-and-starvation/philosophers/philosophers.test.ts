@@ -67,7 +67,10 @@ describe('philosophers', () => {
     const meals = await withTimeout(dine(forks, { meals: 5, eat, betweenForks: reachSlowly }), 3000, { label: 'the dinner' });
     assert.deepEqual(meals, new Array(7).fill(5));
     assert.deepEqual(counts, new Array(7).fill(5));
-    assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited');
+    assert.ok(
+      forks.every((fork) => !fork.isLocked && fork.pendingCount === 0),
+      'a fork is still held or awaited',
+    );
   });
 
   // BEGIN HIDDEN TESTS
@@ -80,14 +83,19 @@ describe('philosophers', () => {
     const reason = new Error('the restaurant closes');
     controller.abort(reason);
     await assert.rejects(withTimeout(dinner, 2000, { label: 'the aborted dinner' }), (error) => error === reason);
-    assert.ok(forks.every((fork) => !fork.isLocked && fork.pendingCount === 0), 'a fork is still held or awaited after the abort');
+    assert.ok(
+      forks.every((fork) => !fork.isLocked && fork.pendingCount === 0),
+      'a fork is still held or awaited after the abort',
+    );
     const calls = state.calls;
     await sleep(30);
     assert.equal(state.calls, calls, 'philosophers kept eating after dine() rejected');
   });
 
   it('two philosophers (sharing both forks) and thirty philosophers both finish [1 pts]', async () => {
-    const two = await withTimeout(dine(makeForks(2), { meals: 5, eat: () => sleep(1), betweenForks: reachSlowly }), 2000, { label: 'the dinner for two' });
+    const two = await withTimeout(dine(makeForks(2), { meals: 5, eat: () => sleep(1), betweenForks: reachSlowly }), 2000, {
+      label: 'the dinner for two',
+    });
     assert.deepEqual(two, [5, 5]);
     const forks = makeForks(30);
     const { state, eat } = table(30, 1);

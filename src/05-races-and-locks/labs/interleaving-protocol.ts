@@ -43,8 +43,7 @@ export const ACQUIRING = 3; // inside lock.acquire(): running, or asleep until t
 export const FINISHED = 4;
 
 export type Instruction =
-  | { op: 'load' | 'add' | 'store' | 'inc'; text: string }
-  | { op: 'acquire' | 'release'; lock: string; text: string };
+  { op: 'load' | 'add' | 'store' | 'inc'; text: string } | { op: 'acquire' | 'release'; lock: string; text: string };
 
 const INSTRUCTION = /^\s*(?:(load|add|store|inc)|(acquire|release)\s+([A-Za-z_][\w-]*))\s*$/;
 

@@ -268,8 +268,18 @@ export async function runInterleaving(
       const wokenInstruction = programs[v][before[v]];
       const since = waitingSince.get(v) ?? rows.length;
       waitingSince.delete(v);
-      const step = addRow(v, wokenInstruction, `woken: gets ${'lock' in wokenInstruction ? wokenInstruction.lock : 'it'} (waited since step ${since})`);
-      spans.push({ lane: `worker ${v}`, label: `wait for ${'lock' in wokenInstruction ? wokenInstruction.lock : '?'}`, start: since - 1, end: step - 1, group: 'waiting' });
+      const step = addRow(
+        v,
+        wokenInstruction,
+        `woken: gets ${'lock' in wokenInstruction ? wokenInstruction.lock : 'it'} (waited since step ${since})`,
+      );
+      spans.push({
+        lane: `worker ${v}`,
+        label: `wait for ${'lock' in wokenInstruction ? wokenInstruction.lock : '?'}`,
+        start: since - 1,
+        end: step - 1,
+        group: 'waiting',
+      });
       spans.push({ lane: `worker ${v}`, label: wokenInstruction.text, start: step - 1, end: step });
     }
   };
@@ -354,7 +364,9 @@ export async function runInterleaving(
     };
   } catch (error) {
     if (error instanceof LabTimeoutError) {
-      throw new LabTimeoutError(`the interleaving run did not finish within its timeout of ${timeout} ms (${error.message}); its workers were ended`);
+      throw new LabTimeoutError(
+        `the interleaving run did not finish within its timeout of ${timeout} ms (${error.message}); its workers were ended`,
+      );
     }
     throw error;
   } finally {
@@ -382,7 +394,9 @@ function checkScenario(scenario: unknown): InterleavingScenario {
     const found: InterleavingScenario | undefined = (INTERLEAVING_SCENARIOS as Record<string, InterleavingScenario>)[scenario];
     if (found) return found;
     throw new RangeError(
-      `scenario must be one of ${Object.keys(INTERLEAVING_SCENARIOS).map((name) => `'${name}'`).join(', ')} or { name, description, programs }, got ${describeValue(scenario)}`,
+      `scenario must be one of ${Object.keys(INTERLEAVING_SCENARIOS)
+        .map((name) => `'${name}'`)
+        .join(', ')} or { name, description, programs }, got ${describeValue(scenario)}`,
     );
   }
   const candidate = scenario as Partial<InterleavingScenario> | null;
@@ -395,7 +409,9 @@ function checkScenario(scenario: unknown): InterleavingScenario {
   }
   programs.forEach((program, w) => {
     if (!Array.isArray(program) || program.length === 0 || program.length > MAX_STEPS_PER_PROGRAM) {
-      throw new TypeError(`scenario.programs[${w}] must be a non-empty array of at most ${MAX_STEPS_PER_PROGRAM} instructions, got ${describeValue(program)}`);
+      throw new TypeError(
+        `scenario.programs[${w}] must be a non-empty array of at most ${MAX_STEPS_PER_PROGRAM} instructions, got ${describeValue(program)}`,
+      );
     }
   });
   return {
@@ -421,7 +437,9 @@ function parseSchedule(schedule: unknown, workers: number): number[] {
   } else if (Array.isArray(schedule)) {
     turns = schedule;
   } else {
-    throw new TypeError(`schedule must be a string of worker numbers ("0 1 0 1" or "0101") or an array of them, got ${describeValue(schedule)}`);
+    throw new TypeError(
+      `schedule must be a string of worker numbers ("0 1 0 1" or "0101") or an array of them, got ${describeValue(schedule)}`,
+    );
   }
   return turns.map((turn, index) => {
     if (typeof turn === 'number' && Number.isInteger(turn) && turn >= 0 && turn < workers) return turn;
@@ -434,7 +452,11 @@ export function interleavingChart(result: InterleavingResult): ChartConfiguratio
   if (typeof result !== 'object' || result === null || !Array.isArray(result.spans)) {
     throw new TypeError(`result must be what runInterleaving() resolved to, got ${describeValue(result)}`);
   }
-  const verdict = result.deadlocked ? 'DEADLOCK' : result.lostUpdates ? `x = ${result.x}, ${result.lostUpdates} update(s) lost` : `x = ${result.x}`;
+  const verdict = result.deadlocked
+    ? 'DEADLOCK'
+    : result.lostUpdates
+      ? `x = ${result.x}, ${result.lostUpdates} update(s) lost`
+      : `x = ${result.x}`;
   const config = timelineChart(result.spans, `${result.scenario}, schedule ${result.schedule.join('') || '(none)'}: ${verdict}`);
   const x = (config.options?.scales as Record<string, { title?: { display: boolean; text: string } }>)?.x;
   if (x) x.title = { display: true, text: 'step' };

@@ -149,7 +149,14 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
   const team = new LabWorkers(
     '05-races-and-locks/labs/race-worker.ts',
     workers,
-    (index): RaceWorkerData => ({ control: control.buffer as SharedArrayBuffer, counter: counter.buffer as SharedArrayBuffer, spans: spans.buffer as SharedArrayBuffer, lock: lock.handle, index, workers }),
+    (index): RaceWorkerData => ({
+      control: control.buffer as SharedArrayBuffer,
+      counter: counter.buffer as SharedArrayBuffer,
+      spans: spans.buffer as SharedArrayBuffer,
+      lock: lock.handle,
+      index,
+      workers,
+    }),
     { cells: control, index: WAKE },
   );
   try {
@@ -193,7 +200,9 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
     };
   } catch (error) {
     if (error instanceof LabTimeoutError) {
-      throw new LabTimeoutError(`the race lab did not finish within its timeout of ${timeout} ms (${error.message}); its workers were ended`);
+      throw new LabTimeoutError(
+        `the race lab did not finish within its timeout of ${timeout} ms (${error.message}); its workers were ended`,
+      );
     }
     throw error;
   } finally {
@@ -204,7 +213,9 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
 function checkVariants(value: unknown): RaceLabVariant[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(`variants must be a variant or a non-empty array of them (${RACE_LAB_VARIANTS.map((v) => `'${v}'`).join(', ')}), got ${describeValue(value)}`);
+    throw new TypeError(
+      `variants must be a variant or a non-empty array of them (${RACE_LAB_VARIANTS.map((v) => `'${v}'`).join(', ')}), got ${describeValue(value)}`,
+    );
   }
   return list.map((variant, index) => checkOneOf(variant, `variants[${index}]`, RACE_LAB_VARIANTS));
 }
@@ -258,7 +269,10 @@ export function raceLabDistributionChart(result: RaceLabResult): ChartConfigurat
     data: { datasets },
     options: {
       plugins: {
-        title: { display: true, text: `Final counter per run: ${result.workers} workers x ${result.increments.toLocaleString('en-US')} increments (${result.cores} cores)` },
+        title: {
+          display: true,
+          text: `Final counter per run: ${result.workers} workers x ${result.increments.toLocaleString('en-US')} increments (${result.cores} cores)`,
+        },
       },
       scales: {
         x: {

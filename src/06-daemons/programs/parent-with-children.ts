@@ -20,7 +20,11 @@ const daemonProcess = new Process({ target: forever, daemon: true, name: 'daemon
 daemonProcess.start();
 report('daemon Process', daemonProcess.pid!);
 
-const worker = new Process({ target: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)), args: [childMs], name: 'non-daemon process' });
+const worker = new Process({
+  target: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+  args: [childMs],
+  name: 'non-daemon process',
+});
 worker.start();
 report('non-daemon Process', worker.pid!);
 

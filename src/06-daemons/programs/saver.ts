@@ -38,5 +38,7 @@ new ShutdownCoordinator({ deadlineMs: 1500 })
     saved += buffer.splice(0).length;
     console.log(`shutdown: saved the rest, ${saved} readings on disk, ${produced} produced`);
   })
-  .listen({ onDone: (report) => console.log(`shutdown (${report.reason}) ${report.clean ? 'clean' : 'NOT clean'} in ${Math.round(report.ms)} ms`) });
+  .listen({
+    onDone: (report) => console.log(`shutdown (${report.reason}) ${report.clean ? 'clean' : 'NOT clean'} in ${Math.round(report.ms)} ms`),
+  });
 console.log('ready');

@@ -35,7 +35,9 @@ function main(argv: string[]): number {
   if (check) {
     for (const file of report.stale) console.log(`stale: ${file}`);
     if (report.stale.length > 0 || report.extra.length > 0) {
-      console.error(`${report.stale.length} stale and ${report.extra.length} extra file(s): run "npm run exercises:generate" and commit exercises/`);
+      console.error(
+        `${report.stale.length} stale and ${report.extra.length} extra file(s): run "npm run exercises:generate" and commit exercises/`,
+      );
       return 1;
     }
     console.log(`exercises/ is up to date (${total} files, ${course.exercises.length} exercises)`);

@@ -88,7 +88,8 @@ function parseArguments(argv: string[]): GradeCommand {
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`one folder only (got ${positionals.map((p) => `"${p}"`).join(' and ')}); ${usage}`);
   const tests = values.tests;
-  if (tests !== undefined && tests !== 'solutions' && tests !== 'exercises') throw new UsageError(`--tests must be "solutions" or "exercises", got "${tests}"`);
+  if (tests !== undefined && tests !== 'solutions' && tests !== 'exercises')
+    throw new UsageError(`--tests must be "solutions" or "exercises", got "${tests}"`);
   let jobs: number | undefined;
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
@@ -144,7 +145,8 @@ async function main(): Promise<number> {
     if (command.exercise) findExercise(course, command.exercise);
     if (!existsSync(command.folder) || !statSync(command.folder).isDirectory()) throw new UsageError(`${command.folder} is not a folder`);
     const { note } = chooseIsolation(command.isolation); // no sandbox here: one line, exit 2
-    if (command.isolation === 'none') console.error('!!! UNSAFE: grading without the OS sandbox (--unsafe-no-sandbox): submissions can read and write what you can !!!');
+    if (command.isolation === 'none')
+      console.error('!!! UNSAFE: grading without the OS sandbox (--unsafe-no-sandbox): submissions can read and write what you can !!!');
     else if (note) console.error(`note: ${note}; fine for checking your own code, grades come from your instructor`);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);

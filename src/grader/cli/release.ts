@@ -20,7 +20,9 @@ function main(argv: string[]): number {
   }
   if (positional.length !== 1) throw new Error(`expected one output folder; ${usage}`);
   const report = release(loadCourse(root), positional[0]);
-  console.log(`student copy written to ${report.outDir}: ${report.files} files, ${report.exercises} exercises, no solutions or hidden tests`);
+  console.log(
+    `student copy written to ${report.outDir}: ${report.files} files, ${report.exercises} exercises, no solutions or hidden tests`,
+  );
   console.log('next: create the GitHub Classroom assignment from a repository holding that folder');
   return 0;
 }

@@ -113,7 +113,13 @@ export function createRegistry(): { api: Record<string, unknown>; root: Suite; t
     function it(title: string, fn?: TestFunction): void {
       open('it');
       if (typeof title !== 'string') throw new TypeError(`it() needs a title (a string), got ${typeof title}`);
-      const test: Test = { title, fullTitle: joinTitle(current, title), suite: current, fn, pending: pending || current.pending || fn === undefined };
+      const test: Test = {
+        title,
+        fullTitle: joinTitle(current, title),
+        suite: current,
+        fn,
+        pending: pending || current.pending || fn === undefined,
+      };
       current.tests.push(test);
       all.push(test);
     };

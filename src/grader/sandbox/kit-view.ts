@@ -1,8 +1,9 @@
 /**
  * What an OS sandbox of the grader sees of the kit, at /kit: its package.json,
- * its compiled library (dist/) and the packages that library needs at run
- * time, each bound on its own. Never solutions/, src/, test/ or the
- * instructor's other files, and no package the run does not need.
+ * its compiled library (dist/) and the packages exercise code and the
+ * library's units import at run time, each bound on its own. Never
+ * solutions/, src/, test/ or the instructor's other files, and no package the
+ * run does not need (not the notebook's tslab, the tools' zeromq, tsx).
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +20,15 @@ function readManifest(folder: string): Manifest {
 }
 
 /**
- * The kit's run-time dependencies and `extra`, with their dependencies, as
- * name → real folder. Packages that are not installed (optional ones) are skipped.
+ * The packages a test run may import: what the units' code imports (p-limit;
+ * chart.js and the canvas load only when a chart is drawn) and what exercises
+ * use (node-html-parser, in the crawler).
+ */
+export const EXERCISE_PACKAGES = ['p-limit', 'node-html-parser', 'chart.js', '@napi-rs/canvas'];
+
+/**
+ * `EXERCISE_PACKAGES` and `extra`, with their dependencies, as name → real
+ * folder. Packages that are not installed (optional ones) are skipped.
  */
 export function packageClosure(extra: string[] = []): Map<string, string> {
   const modules = join(kitRoot, 'node_modules');
@@ -33,7 +41,7 @@ export function packageClosure(extra: string[] = []): Map<string, string> {
     const manifest = readManifest(folder);
     for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dependency);
   };
-  for (const name of [...Object.keys(readManifest(kitRoot).dependencies ?? {}), ...extra]) visit(name);
+  for (const name of [...EXERCISE_PACKAGES, ...extra]) visit(name);
   return found;
 }
 

@@ -139,7 +139,14 @@ function nodeFlags(limits: SandboxLimits, readable: string[], writable: string[]
 
 /** The environment inside: nothing of the grader's but what Node needs, and the markers that find the run's processes. */
 function environment(home: string, sandboxId: string, runId: string | undefined): Record<string, string> {
-  const env: Record<string, string> = { HOME: home, TMPDIR: '/tmp', NODE_ENV: 'test', NO_COLOR: '1', PATH: '/usr/bin:/bin', [SANDBOX_MARKER]: sandboxId };
+  const env: Record<string, string> = {
+    HOME: home,
+    TMPDIR: '/tmp',
+    NODE_ENV: 'test',
+    NO_COLOR: '1',
+    PATH: '/usr/bin:/bin',
+    [SANDBOX_MARKER]: sandboxId,
+  };
   if (runId) env[RUN_MARKER] = runId;
   for (const key of ['LANG', 'LC_ALL', 'TZ', 'COURSE_KIT_TEST_RUN']) {
     const value = process.env[key];
@@ -294,7 +301,10 @@ export function runSandbox(run: SandboxRun): Promise<SandboxOutcome> {
       if (rss > rssLimitBytes) {
         stop('memory', `used more than ${Math.round(rssLimitBytes / MB)} MB of memory (${Math.round(rss / MB)} MB resident)`);
       } else if (threads - helpers > maxThreads) {
-        stop('threads', `started too many threads (${threads - helpers}, the limit is ${maxThreads}): are workers started in a loop and never ended?`);
+        stop(
+          'threads',
+          `started too many threads (${threads - helpers}, the limit is ${maxThreads}): are workers started in a loop and never ended?`,
+        );
       } else if (tree.length - helpers > maxProcesses) {
         stop('processes', `started too many processes (${tree.length - helpers}, the limit is ${maxProcesses})`);
       }

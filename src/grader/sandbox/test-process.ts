@@ -160,9 +160,14 @@ async function main(): Promise<void> {
   });
   Reflect.defineProperty(process, 'setUncaughtExceptionCaptureCallback', {
     value: () => {
-      throw Object.assign(new Error('Access to this API has been restricted (the grader does not allow process.setUncaughtExceptionCaptureCallback in this exercise)'), {
-        code: 'ERR_ACCESS_DENIED',
-      });
+      throw Object.assign(
+        new Error(
+          'Access to this API has been restricted (the grader does not allow process.setUncaughtExceptionCaptureCallback in this exercise)',
+        ),
+        {
+          code: 'ERR_ACCESS_DENIED',
+        },
+      );
     },
     writable: true,
     configurable: true,

@@ -81,13 +81,17 @@ function check(request: TypeCheckRequest): TypeCheckAnswer {
   host.getCurrentDirectory = () => folder;
   host.fileExists = (path) => (inFolder(path) ? virtual.has(path) : ts.sys.fileExists(path));
   host.readFile = (path) => (inFolder(path) ? virtual.get(path) : read(path));
-  host.directoryExists = (path) => path === folder || [...virtual.keys()].some((file) => file.startsWith(path + '/')) || ts.sys.directoryExists(path);
+  host.directoryExists = (path) =>
+    path === folder || [...virtual.keys()].some((file) => file.startsWith(path + '/')) || ts.sys.directoryExists(path);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     if (inFolder(fileName)) {
       const text = virtual.get(fileName);
       return text === undefined ? undefined : ts.createSourceFile(fileName, text, languageVersion, true);
     }
-    const format = typeof languageVersion === 'object' ? `${languageVersion.languageVersion}:${languageVersion.impliedNodeFormat}` : String(languageVersion);
+    const format =
+      typeof languageVersion === 'object'
+        ? `${languageVersion.languageVersion}:${languageVersion.impliedNodeFormat}`
+        : String(languageVersion);
     const key = `${format}|${fileName}`;
     let file = sharedSourceFiles.get(key);
     if (!file) {

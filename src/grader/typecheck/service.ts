@@ -126,7 +126,11 @@ export class TypeCheckService {
       });
       child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     } else {
-      child = spawn(process.execPath, [heap, v8Flags, entry], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { PATH: process.env.PATH ?? '', ...markers() } });
+      child = spawn(process.execPath, [heap, v8Flags, entry], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        env: { PATH: process.env.PATH ?? '', ...markers() },
+      });
     }
     child.on('error', () => undefined);
     child.stdin!.on('error', () => undefined);

@@ -23,7 +23,10 @@ describe('async race (bank account)', () => {
       result.log.map((entry) => `${entry.withdrawal} ${entry.event} ${entry.balance}`),
       ['1 read 100', '2 read 100', '3 read 100', '1 check 100', '2 check 100', '3 check 100', '1 debit 40', '2 debit -10', '3 debit -40'],
     );
-    assert.deepEqual(result.log.map((entry) => entry.step), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      result.log.map((entry) => entry.step),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     assert.match(result.log[7].text, /withdrawal 2 debits 50: balance 40 -> -10/);
   });
 
@@ -36,7 +39,10 @@ describe('async race (bank account)', () => {
       result.log.map((entry) => `${entry.withdrawal} ${entry.event} ${entry.balance}`),
       ['1 read 100', '1 check 100', '1 debit 40', '2 read 40', '2 refuse 40', '3 read 40', '3 check 40', '3 debit 10'],
     );
-    assert.deepEqual(result.withdrawals.map((entry) => entry.outcome), ['paid', 'refused', 'paid']);
+    assert.deepEqual(
+      result.withdrawals.map((entry) => entry.outcome),
+      ['paid', 'refused', 'paid'],
+    );
   });
 
   it('is deterministic: the same log every time, for other amounts too', async () => {
@@ -46,7 +52,10 @@ describe('async race (bank account)', () => {
     assert.deepEqual(first, second);
     assert.equal(first.unsafe.finalBalance, -30);
     assert.equal(first.locked.finalBalance, 10);
-    assert.deepEqual(first.locked.withdrawals.map((entry) => entry.outcome), ['paid', 'paid', 'refused', 'refused']);
+    assert.deepEqual(
+      first.locked.withdrawals.map((entry) => entry.outcome),
+      ['paid', 'paid', 'refused', 'refused'],
+    );
   });
 
   it('the chart shows the balance after each event, for both versions, and renders', async () => {

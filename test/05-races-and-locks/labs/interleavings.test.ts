@@ -15,8 +15,21 @@ describe('forced interleavings', function () {
       const result = await runInterleaving('lost-update', '0 1 0 1 1 0');
       assert.deepEqual(result.schedule, [0, 1, 0, 1, 1, 0]);
       assert.deepEqual(trace(result), ['0 load x=0', '1 load x=0', '0 add x=0', '1 add x=0', '1 store x=1', '0 store x=1']);
-      assert.deepEqual(result.rows.map((row) => [row.r0, row.r1]), [[0, 0], [0, 0], [1, 0], [1, 1], [1, 1], [1, 1]]);
-      assert.deepEqual(result.rows.map((row) => row.step), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        result.rows.map((row) => [row.r0, row.r1]),
+        [
+          [0, 0],
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [1, 1],
+          [1, 1],
+        ],
+      );
+      assert.deepEqual(
+        result.rows.map((row) => row.step),
+        [1, 2, 3, 4, 5, 6],
+      );
       assert.equal(result.x, 1);
       assert.equal(result.expectedX, 2);
       assert.equal(result.lostUpdates, 1);
@@ -43,12 +56,15 @@ describe('forced interleavings', function () {
     assert.equal(result.finished, false);
     assert.equal(result.lostUpdates, undefined);
     assert.deepEqual(trace(result), ['0 acquire A x=0', '1 acquire B x=0', '0 acquire B x=0', '1 acquire A x=0']);
-    assert.deepEqual(result.rows.map((row) => [row.A, row.B]), [
-      ['worker 0', 'free'],
-      ['worker 0', 'worker 1'],
-      ['worker 0', 'worker 1'],
-      ['worker 0', 'worker 1'],
-    ]);
+    assert.deepEqual(
+      result.rows.map((row) => [row.A, row.B]),
+      [
+        ['worker 0', 'free'],
+        ['worker 0', 'worker 1'],
+        ['worker 0', 'worker 1'],
+        ['worker 0', 'worker 1'],
+      ],
+    );
     assert.equal(result.rows[2].note, 'must wait: B is held by worker 1');
     assert.deepEqual(result.waits, [
       { worker: 0, instruction: 'acquire B', lock: 'B', heldBy: 1, holding: ['A'] },
@@ -70,17 +86,20 @@ describe('forced interleavings', function () {
     assert.equal(result.deadlocked, false);
     assert.equal(result.finished, true);
     assert.deepEqual(result.skipped, [{ turn: 4, worker: 1, reason: 'waiting for A (held by worker 0)' }]);
-    assert.deepEqual(trace(result).map((line) => line.replace(/ x=0$/, '')), [
-      '0 acquire A',
-      '1 acquire A',
-      '0 acquire B',
-      '0 release B',
-      '0 release A',
-      '1 acquire A',
-      '1 acquire B',
-      '1 release B',
-      '1 release A',
-    ]);
+    assert.deepEqual(
+      trace(result).map((line) => line.replace(/ x=0$/, '')),
+      [
+        '0 acquire A',
+        '1 acquire A',
+        '0 acquire B',
+        '0 release B',
+        '0 release A',
+        '1 acquire A',
+        '1 acquire B',
+        '1 release B',
+        '1 release A',
+      ],
+    );
     assert.equal(result.rows[4].note, 'wakes worker 1, which gets A');
     assert.equal(result.rows[4].A, 'worker 1');
     assert.equal(result.rows[5].note, 'woken: gets A (waited since step 2)');
@@ -135,14 +154,29 @@ describe('forced interleavings', function () {
   });
 
   it('names bad inputs', async () => {
-    await assert.rejects(runInterleaving('race' as never, '01'), /scenario must be one of 'lost-update', 'atomic-increment', 'locked-update', 'deadlock', 'lock-order'/);
-    await assert.rejects(runInterleaving({ name: 'x', description: '', programs: [['load', 'jump']] }, '0'), /scenario\.programs\[0\]\[1\] must be an instruction .* got "jump"/);
-    await assert.rejects(runInterleaving({ name: 'x', description: '', programs: [[]] }, '0'), /scenario\.programs\[0\] must be a non-empty array/);
-    await assert.rejects(runInterleaving({ programs: 'load' } as never, '0'), /scenario must be a scenario name or \{ name, description, programs/);
+    await assert.rejects(
+      runInterleaving('race' as never, '01'),
+      /scenario must be one of 'lost-update', 'atomic-increment', 'locked-update', 'deadlock', 'lock-order'/,
+    );
+    await assert.rejects(
+      runInterleaving({ name: 'x', description: '', programs: [['load', 'jump']] }, '0'),
+      /scenario\.programs\[0\]\[1\] must be an instruction .* got "jump"/,
+    );
+    await assert.rejects(
+      runInterleaving({ name: 'x', description: '', programs: [[]] }, '0'),
+      /scenario\.programs\[0\] must be a non-empty array/,
+    );
+    await assert.rejects(
+      runInterleaving({ programs: 'load' } as never, '0'),
+      /scenario must be a scenario name or \{ name, description, programs/,
+    );
     await assert.rejects(runInterleaving('lost-update', '012'), /schedule\[2\] must be a worker number from 0 to 1, got 2/);
     await assert.rejects(runInterleaving('lost-update', '0 x'), /schedule\[1\] must be a worker number from 0 to 1, got "x"/);
     await assert.rejects(runInterleaving('lost-update', 7 as never), /schedule must be a string of worker numbers/);
-    await assert.rejects(runInterleaving('lost-update', '01', { afterSchedule: 'loop' as never }), /afterSchedule must be one of 'finish', 'stop'/);
+    await assert.rejects(
+      runInterleaving('lost-update', '01', { afterSchedule: 'loop' as never }),
+      /afterSchedule must be one of 'finish', 'stop'/,
+    );
     await assert.rejects(runInterleaving('lost-update', '01', { timeout: 0 }), /timeout must be a number of milliseconds > 0/);
     assert.throws(() => interleavingChart({} as never), /result must be what runInterleaving\(\) resolved to/);
   });

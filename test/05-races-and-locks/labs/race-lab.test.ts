@@ -30,10 +30,17 @@ describe('race lab', function () {
 
   it('atomic and lock always end at workers x increments (default workers and increments)', async () => {
     const result = await runRaceLab({ variants: ['atomic', 'lock'], runs: 4, variantBudgetMs: Infinity });
-    assert.deepEqual(result.variants.map((entry) => entry.variant), ['atomic', 'lock']);
+    assert.deepEqual(
+      result.variants.map((entry) => entry.variant),
+      ['atomic', 'lock'],
+    );
     for (const entry of result.variants) {
       assert.equal(entry.runs.length, 4);
-      assert.deepEqual(entry.runs.map((run) => run.final), [1, 2, 3, 4].map(() => result.expected), entry.variant);
+      assert.deepEqual(
+        entry.runs.map((run) => run.final),
+        [1, 2, 3, 4].map(() => result.expected),
+        entry.variant,
+      );
       assert.equal(entry.runsWithLostUpdates, 0);
       assert.deepEqual(entry.lost, { min: 0, median: 0, max: 0 });
     }
@@ -41,7 +48,10 @@ describe('race lab', function () {
 
   it('a small run of all three variants in order, and both charts render to PNG', async () => {
     const result = await runRaceLab({ workers: 2, increments: 20_000, runs: 3 });
-    assert.deepEqual(result.variants.map((entry) => entry.variant), ['plain', 'atomic', 'lock']);
+    assert.deepEqual(
+      result.variants.map((entry) => entry.variant),
+      ['plain', 'atomic', 'lock'],
+    );
     assert.equal(result.expected, 40_000);
     for (const entry of result.variants) assert.equal(entry.runs.length, 3);
     const distribution = raceLabDistributionChart(result);
@@ -51,7 +61,10 @@ describe('race lab', function () {
       { x: 2.5, y: 40_000 },
     ]);
     const cost = raceLabCostChart(result);
-    assert.deepEqual(cost.data.datasets[0].data, result.variants.map((entry) => entry.medianMs));
+    assert.deepEqual(
+      cost.data.datasets[0].data,
+      result.variants.map((entry) => entry.medianMs),
+    );
     for (const config of [distribution, cost]) {
       assert.deepEqual(renderChartPng(config, { width: 400, height: 250, scale: 1 }).subarray(0, 8), PNG_SIGNATURE);
     }
@@ -78,10 +91,10 @@ describe('race lab', function () {
     await assert.rejects(runRaceLab({ workers: 0 }), { name: 'RangeError', message: 'workers must be a positive integer, got 0' });
     await assert.rejects(runRaceLab({ runs: -1 }), { name: 'RangeError', message: 'runs must be a positive integer, got -1' });
     await assert.rejects(runRaceLab({ increments: 2.5 }), /increments must be a positive integer, got 2.5/);
-    await assert.rejects(
-      runRaceLab({ variants: ['plain', 'nope' as never] }),
-      { name: 'RangeError', message: "variants[1] must be one of 'plain', 'atomic', 'lock', got \"nope\"" },
-    );
+    await assert.rejects(runRaceLab({ variants: ['plain', 'nope' as never] }), {
+      name: 'RangeError',
+      message: "variants[1] must be one of 'plain', 'atomic', 'lock', got \"nope\"",
+    });
     await assert.rejects(runRaceLab({ variants: [] }), /variants must be a variant or a non-empty array/);
     await assert.rejects(runRaceLab({ workers: 64, increments: 50_000_000 }), /workers x increments must stay below 2\^31/);
     await assert.rejects(runRaceLab({ workers: 65 }), /workers must be at most 64, got 65/);
