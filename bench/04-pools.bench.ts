@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { Pool } from '../src/04-pools/pool.js';
-import { calibrateJob, computeJob } from '../src/04-pools/speedup.js';
+import { calibrateJob, computeJob } from '../src/01-threads-vs-async/cpu-job.js';
 import { printTable, type BenchRow } from './report.js';
 
 const TASKS = 100_000;

@@ -16,7 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import si from 'systeminformation';
 import { compiledEntry } from '../src/paths.js';
-import { processTree } from '../src/runtime/process-tree.js';
+import { processTree } from '../src/engine/process-tree.js';
 import { busyPercent, cpuTimes } from '../src/09-system-monitor/sensors.js';
 import { printTable, type BenchRow } from './report.js';
 

@@ -13,7 +13,7 @@ export const distRoot: string = join(kitRoot, 'dist');
 
 /**
  * The compiled JavaScript for a file under src/, e.g.
- * `compiledEntry('runtime/thread-worker.ts')` → `<kit>/dist/runtime/thread-worker.js`.
+ * `compiledEntry('engine/thread-worker.ts')` → `<kit>/dist/engine/thread-worker.js`.
  * Throws a clear error when the kit has not been built.
  */
 export function compiledEntry(sourceRelativeToSrc: string): string {

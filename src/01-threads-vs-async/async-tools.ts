@@ -12,7 +12,7 @@
  * Every wait can be cancelled with an AbortSignal and leaves no timer behind.
  */
 import pLimit from 'p-limit';
-import { checkFunction, checkPositiveInteger, checkSignal, checkTimeout, checkWaitTimeout, describeValue } from '../runtime/validate.js';
+import { checkFunction, checkPositiveInteger, checkSignal, checkTimeout, checkWaitTimeout, describeValue } from '../engine/validate.js';
 
 export interface SleepOptions {
   signal?: AbortSignal;

@@ -13,9 +13,9 @@
  * not answer. The lag meter's figure says how long nothing else could run.
  */
 import { availableParallelism } from 'node:os';
-import { calibrateJob, computeJob } from '../04-pools/speedup.js';
+import { calibrateJob, computeJob } from './cpu-job.js';
 import { compiledEntry } from '../paths.js';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 import { measureLag, type LagStats } from './lag-meter.js';
 import { Thread } from './thread.js';
 import { currentLane, now, Timeline, type Span } from './timeline.js';

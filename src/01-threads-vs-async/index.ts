@@ -5,7 +5,7 @@
  * (who ran what, when: sequential, concurrent or parallel).
  */
 export { Thread, type ThreadOptions } from './thread.js';
-export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../runtime/lifecycle.js';
+export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../engine/lifecycle.js';
 export {
   sleep,
   withTimeout,

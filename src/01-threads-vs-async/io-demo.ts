@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Thread } from './thread.js';
 import { Timeline, currentLane, now, type Span } from './timeline.js';
 import { compiledEntry } from '../paths.js';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 
 /** The seed's jobs, with its printed durations in seconds. */
 export const SEED_IO_JOBS = [

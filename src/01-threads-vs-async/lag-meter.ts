@@ -13,7 +13,7 @@
  * the resolution and reports only the delay (0 for an idle loop).
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 
 /** Event-loop delay over the time the meter ran, in milliseconds. */
 export interface LagStats {

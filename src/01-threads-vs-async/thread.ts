@@ -28,10 +28,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { compiledEntry } from '../paths.js';
-import { registerKitClass, Runner, type RunnerOptions } from '../runtime/lifecycle.js';
-import type { TaskDescription, TaskOutcome } from '../runtime/module-task.js';
+import { registerKitClass, Runner, type RunnerOptions } from '../engine/lifecycle.js';
+import type { TaskDescription, TaskOutcome } from '../engine/module-task.js';
 
-export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../runtime/lifecycle.js';
+export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../engine/lifecycle.js';
 
 /**
  * Options of a Thread. `daemon: true` unrefs the worker: it does not keep the
@@ -75,7 +75,7 @@ export class Thread<R = unknown, A extends unknown[] = unknown[]> extends Runner
 
   protected launch(task: TaskDescription): void {
     // execArgv: [] so the worker does not inherit loaders such as tsx: it runs compiled JS and starts fast.
-    const worker = new Worker(compiledEntry('runtime/thread-worker.ts'), { workerData: task, execArgv: [] });
+    const worker = new Worker(compiledEntry('engine/thread-worker.ts'), { workerData: task, execArgv: [] });
     this.#worker = worker;
     this.#threadId = worker.threadId;
     let outcome: TaskOutcome | undefined;

@@ -15,7 +15,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { threadId, isMainThread } from 'node:worker_threads';
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 
 export interface Span {
   /** Who ran it: "main", "thread 3", "pid 4242", or any name (a task, a penguin). */

@@ -16,7 +16,7 @@
  * help when stages wait (I/O, timers), not when they compute.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { checkOptions, checkPositiveInteger, checkSignal, checkCount } from '../runtime/validate.js';
+import { checkOptions, checkPositiveInteger, checkSignal, checkCount } from '../engine/validate.js';
 import { Channel } from './channel.js';
 
 export interface PipelineOptions {

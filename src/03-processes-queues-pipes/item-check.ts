@@ -5,7 +5,7 @@
  * that are cloneable by construction skip it: primitives, and plain objects or
  * arrays whose own values are all primitives (the usual `{ producer, seq }` item).
  */
-import { assertCloneable } from '../runtime/cloneable.js';
+import { assertCloneable } from '../engine/cloneable.js';
 
 /** Throws assertCloneable's TypeError, naming `parameterName`, when `value` cannot be copied. */
 export function assertItemCloneable(value: unknown, parameterName: string): void {

@@ -28,8 +28,9 @@ import { iterateEndpoint, type ChannelEndpoint } from './channel-endpoint.js';
 import { ChannelHost } from './channel-host.js';
 import { assertItemCloneable } from './item-check.js';
 import type { TakeOutcome } from './channel-protocol.js';
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 import { readTimeout, type WaitOptions } from './wait-options.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 export interface PipeOptions {
   /** Both ends send and receive (default). false: `[receiveEnd, sendEnd]`. */
@@ -241,3 +242,6 @@ export function isPipeEndHandle(value: unknown): value is PipeEndHandle {
     (candidate.outbox === null || typeof candidate.outbox === 'number')
   );
 }
+
+// A pipe end given to a Thread or Process arrives as its handle and is rebuilt there (and closed, after a flush, when the task ends).
+registerRevivable(HANDLE_KIND, { module: import.meta.url, export: 'connection', disposable: true });

@@ -29,10 +29,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { compiledEntry } from '../paths.js';
-import { registerKitClass, Runner, type RunnerOptions } from '../runtime/lifecycle.js';
-import type { TaskDescription, TaskOutcome } from '../runtime/module-task.js';
+import { registerKitClass, Runner, type RunnerOptions } from '../engine/lifecycle.js';
+import type { TaskDescription, TaskOutcome } from '../engine/module-task.js';
 
-export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../runtime/lifecycle.js';
+export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../engine/lifecycle.js';
 
 /** Options of a Process. */
 export interface ProcessOptions<A extends unknown[] = unknown[], R = unknown> extends RunnerOptions<A, R> {
@@ -92,7 +92,7 @@ export class Process<R = unknown, A extends unknown[] = unknown[]> extends Runne
   protected launch(task: TaskDescription): void {
     // execArgv: [] so the child does not inherit loaders such as tsx: it runs compiled JS and starts fast.
     const output = this.#silent ? 'ignore' : 'pipe';
-    const child = fork(compiledEntry('runtime/process-child.ts'), [], {
+    const child = fork(compiledEntry('engine/process-child.ts'), [], {
       execArgv: [],
       serialization: 'advanced',
       stdio: ['ignore', output, output, 'ipc'],

@@ -42,8 +42,9 @@ import { iterateEndpoint, type ChannelEndpoint } from './channel-endpoint.js';
 import { ChannelHost } from './channel-host.js';
 import { assertItemCloneable } from './item-check.js';
 import type { TakeOutcome } from './channel-protocol.js';
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 import { readTimeout, type WaitOptions } from './wait-options.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 export type { WaitOptions } from './wait-options.js';
 
@@ -249,3 +250,6 @@ function readCapacity(capacity: unknown): number {
   }
   return capacity;
 }
+
+// A Queue given to a Thread or Process arrives as its handle and is rebuilt there (and disconnected, after a flush, when the task ends).
+registerRevivable(HANDLE_KIND, { module: import.meta.url, export: 'Queue', method: 'from', disposable: true });

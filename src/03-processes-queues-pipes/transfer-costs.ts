@@ -16,7 +16,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { Worker } from 'node:worker_threads';
-import { checkOptions, checkPositiveInteger } from '../runtime/validate.js';
+import { checkOptions, checkPositiveInteger } from '../engine/validate.js';
 
 export type TransferMode = 'copy' | 'transfer' | 'share';
 

@@ -2,7 +2,7 @@
  * The `{ timeout }` option of Queue.put/get and PipeEnd.recv, checked in one
  * place so every operation words its errors the same way.
  */
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 
 export interface WaitOptions {
   /**

@@ -9,7 +9,7 @@
  * called, so an AsyncResult nobody reads never causes an unhandled rejection.
  */
 import { PoolTimeoutError } from './errors.js';
-import { checkWaitTimeout } from '../runtime/validate.js';
+import { checkWaitTimeout } from '../engine/validate.js';
 
 type State<T> = { status: 'pending' } | { status: 'fulfilled'; value: T } | { status: 'rejected'; error: unknown };
 

@@ -8,13 +8,5 @@ export { AsyncResult } from './async-result.js';
 export type { ModuleTask } from './task-function.js';
 export type { WorkerKind } from './worker-handle.js';
 export { PoolAbortError, PoolClosedError, PoolTerminatedError, PoolTimeoutError, TaskTimeoutError, WorkerCrashError } from './errors.js';
-export {
-  measureSpeedup,
-  speedupChart,
-  amdahlSpeedup,
-  calibrateJob,
-  computeJob,
-  type SpeedupOptions,
-  type SpeedupResult,
-  type SpeedupRow,
-} from './speedup.js';
+export { measureSpeedup, speedupChart, amdahlSpeedup, type SpeedupOptions, type SpeedupResult, type SpeedupRow } from './speedup.js';
+export { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';

@@ -11,7 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { reviveFunction } from '../runtime/shipped-function.js';
+import { reviveFunction } from '../engine/shipped-function.js';
 import {
   serializeError,
   type DoneMessage,

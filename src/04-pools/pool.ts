@@ -26,7 +26,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ResourceLimits } from 'node:worker_threads';
-import { assertCloneable } from '../runtime/cloneable.js';
+import { assertCloneable } from '../engine/cloneable.js';
 import { AsyncResult } from './async-result.js';
 import { Call, type CallHandlers } from './call.js';
 import { PoolAbortError, PoolClosedError } from './errors.js';
@@ -43,7 +43,7 @@ import {
   checkPositiveInteger,
   checkSignal,
   checkTimeout,
-} from '../runtime/validate.js';
+} from '../engine/validate.js';
 import { workerEntry, type WorkerKind } from './worker-handle.js';
 
 export interface PoolOptions {

@@ -10,7 +10,7 @@
  * - tasks travel in batches: one message carries many tasks, and one reply
  *   carries all their results, in the order they were sent.
  */
-import type { ShippedFunction } from '../runtime/shipped-function.js';
+import type { ShippedFunction } from '../engine/shipped-function.js';
 
 /** Where a worker finds the code of a task: shipped source, or a module's export. */
 export type FunctionSource = ShippedFunction | { readonly kind: 'module'; readonly module: string; readonly export: string };

@@ -13,35 +13,10 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
-import { checkOneOf, checkOptions, checkPositiveInteger } from '../runtime/validate.js';
+import { checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
+import { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';
 import { Pool } from './pool.js';
 import type { WorkerKind } from './worker-handle.js';
-
-/** The job: `rounds` square roots. Self-contained, so it can be sent to workers. */
-export function computeJob(rounds: number): number {
-  let sum = 0;
-  for (let i = 0; i < rounds; i++) sum += Math.sqrt(i);
-  return sum;
-}
-
-/**
- * How many rounds of `computeJob` take about `ms` milliseconds on this thread,
- * once the JIT has optimised it (a first, cold measurement would make every
- * later job much shorter than asked).
- */
-export function calibrateJob(ms: number): number {
-  checkPositiveInteger(ms, 'ms');
-  const measure = (rounds: number): number => {
-    const start = performance.now();
-    computeJob(rounds);
-    return performance.now() - start;
-  };
-  let rounds = 1_000_000;
-  while (measure(rounds) < 30) rounds *= 2;
-  // Now warm: measure again over at least 30 ms and keep the fastest of three.
-  const elapsed = Math.min(measure(rounds), measure(rounds), measure(rounds));
-  return Math.max(1, Math.round((rounds * ms) / elapsed));
-}
 
 export interface SpeedupOptions {
   /** Worker counts to try (default 1 … availableParallelism() + 2). */

@@ -10,9 +10,9 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shipFunction } from '../runtime/shipped-function.js';
+import { shipFunction } from '../engine/shipped-function.js';
 import type { FunctionSource } from './protocol.js';
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 
 /** A task given as a module's export: `{ module: './tasks.js', export: 'square' }`. */
 export interface ModuleTask {

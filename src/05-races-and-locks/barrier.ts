@@ -13,6 +13,7 @@
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
 import { allocateHandle, attach, attachedHandle, cellsOf, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a Barrier's cells; `Barrier.from(handle)` rebuilds it in a worker. */
 export type BarrierHandle = SharedHandle<'Barrier'>;
@@ -126,3 +127,6 @@ export class Barrier {
     if (this.broken) throw new BrokenBarrierError('Barrier.wait(): the barrier is broken (an earlier wait timed out)');
   }
 }
+
+// A Barrier given to a Thread or Process arrives as its handle and is rebuilt there with Barrier.from.
+registerRevivable('Barrier', { module: import.meta.url, export: 'Barrier', method: 'from' });

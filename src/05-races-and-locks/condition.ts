@@ -21,6 +21,7 @@
 import { deadlineAfter, remainingMs, runAsync, runBlocking, type WaitOutcome, type Waiting } from './atomic-wait.js';
 import { allocateHandle, attach, attachedHandle, cellsOf, type Attach, type SharedHandle } from './shared-cells.js';
 import { Lock, type LockHandle } from './shared-lock.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a Condition's cells and its lock; `Condition.from(handle)` rebuilds both. */
 export interface ConditionHandle extends SharedHandle<'Condition'> {
@@ -138,3 +139,6 @@ export class Condition {
     }
   }
 }
+
+// A Condition given to a Thread or Process arrives as its handle and is rebuilt there with Condition.from.
+registerRevivable('Condition', { module: import.meta.url, export: 'Condition', method: 'from' });

@@ -6,6 +6,7 @@
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
 import { allocateHandle, attach, attachedHandle, cellsOf, type Attach, type SharedHandle } from './shared-cells.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming an Event's cell; `Event.from(handle)` rebuilds it in a worker. */
 export type EventHandle = SharedHandle<'Event'>;
@@ -62,3 +63,6 @@ export class Event {
     return true;
   }
 }
+
+// A Event given to a Thread or Process arrives as its handle and is rebuilt there with Event.from.
+registerRevivable('Event', { module: import.meta.url, export: 'Event', method: 'from' });

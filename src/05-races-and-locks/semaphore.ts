@@ -9,6 +9,7 @@
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
 import { allocateHandle, attach, attachedHandle, cellsOf, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a Semaphore's cells; `Semaphore.from(handle)` rebuilds it in a worker. */
 export type SemaphoreHandle = SharedHandle<'Semaphore'>;
@@ -91,3 +92,6 @@ export class Semaphore {
     }
   }
 }
+
+// A Semaphore given to a Thread or Process arrives as its handle and is rebuilt there with Semaphore.from.
+registerRevivable('Semaphore', { module: import.meta.url, export: 'Semaphore', method: 'from' });

@@ -27,6 +27,7 @@ import {
   type Attach,
   type SharedHandle,
 } from './shared-cells.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a Lock's cells; `Lock.from(handle)` rebuilds it in a worker. */
 export type LockHandle = SharedHandle<'Lock'>;
@@ -162,3 +163,6 @@ export class Lock {
     Atomics.sub(this.#cells, WAITER_COUNT, 1);
   }
 }
+
+// A Lock given to a Thread or Process arrives as its handle and is rebuilt there with Lock.from.
+registerRevivable('Lock', { module: import.meta.url, export: 'Lock', method: 'from' });

@@ -10,7 +10,7 @@
  * daemon is doing (a write, a request) still keeps the program alive until it
  * finishes, as it should.
  */
-import { checkFunction, checkOptions, checkSignal, describeValue } from '../runtime/validate.js';
+import { checkFunction, checkOptions, checkSignal, describeValue } from '../engine/validate.js';
 
 export type DaemonKind = 'periodic' | 'sporadic' | 'long-running';
 

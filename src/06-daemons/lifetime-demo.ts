@@ -8,8 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { compiledEntry } from '../paths.js';
-import { isRunning } from '../runtime/process-tree.js';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { isRunning } from '../engine/process-tree.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 
 export interface LifetimeRow {
   what: string;

@@ -8,7 +8,7 @@
  * folder (fs.watch) until stopped.
  */
 import { watch } from 'node:fs/promises';
-import { checkFunction, describeValue } from '../runtime/validate.js';
+import { checkFunction, describeValue } from '../engine/validate.js';
 import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export function longRunning(task: (signal: AbortSignal, beat: () => void) => Promise<unknown>, options: DaemonOptions = {}): Daemon {

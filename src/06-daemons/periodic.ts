@@ -10,7 +10,7 @@
  *   await saver.stop(); // waits for a save in progress
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkFunction, checkTimeout } from '../runtime/validate.js';
+import { checkFunction, checkTimeout } from '../engine/validate.js';
 import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export interface PeriodicOptions extends DaemonOptions {

@@ -4,8 +4,8 @@
  * is ready, and returns what it printed, its exit code and how long it took to stop.
  */
 import { compiledEntry } from '../paths.js';
-import { runProgram, type ProgramRun } from '../runtime/run-program.js';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { runProgram, type ProgramRun } from '../engine/run-program.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 
 export type ShutdownDemoResult = ProgramRun;
 

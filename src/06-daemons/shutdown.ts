@@ -11,7 +11,7 @@
  * - in a notebook the process is the kernel: do not listen for signals there,
  *   call `shutdown()` instead.
  */
-import { checkFunction, checkTimeout, describeValue } from '../runtime/validate.js';
+import { checkFunction, checkTimeout, describeValue } from '../engine/validate.js';
 
 export type ShutdownHandler = (reason: string) => unknown;
 

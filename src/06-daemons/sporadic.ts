@@ -10,7 +10,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkFunction, checkPositiveInteger, checkTimeout, describeValue } from '../runtime/validate.js';
+import { checkFunction, checkPositiveInteger, checkTimeout, describeValue } from '../engine/validate.js';
 import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export type Trigger = { on: [EventEmitter | EventTarget, string]; when?: never } | { when: () => boolean; pollMs?: number; on?: never };

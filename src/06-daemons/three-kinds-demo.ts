@@ -15,7 +15,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Timeline } from '../01-threads-vs-async/timeline.js';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 import type { Daemon } from './daemon.js';
 import { watchPath } from './long-running.js';
 import { periodic } from './periodic.js';

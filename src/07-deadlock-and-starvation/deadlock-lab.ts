@@ -18,7 +18,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
-import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, checkTimeout } from '../runtime/validate.js';
+import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, checkTimeout } from '../engine/validate.js';
 import type { LockPairResult, LockPairSpec, PairStrategy } from './deadlock-tasks.js';
 import { LabTeam, rethrowFailures, timeBound, type MemberEnd, type TimeBound } from './lab-team.js';
 import { superviseTeam, type BreakMethod } from './supervisor.js';

@@ -12,7 +12,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
-import { checkCount, checkOneOf, checkOptions, checkPositiveInteger } from '../runtime/validate.js';
+import { checkCount, checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
 import type { FairnessLockKind, LockHammerSpec } from './fairness-tasks.js';
 import { LabTeam, rethrowFailures, timeBound } from './lab-team.js';
 import { TeamControl } from './team-control.js';

@@ -11,7 +11,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { Semaphore } from '../05-races-and-locks/semaphore.js';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
-import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, checkTimeout } from '../runtime/validate.js';
+import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, checkTimeout } from '../engine/validate.js';
 import { LabTeam, rethrowFailures, timeBound } from './lab-team.js';
 import type { DiningStrategy, PhilosopherResult, PhilosopherSpec } from './philosopher-tasks.js';
 import { superviseTeam, type DeadlockFound } from './supervisor.js';

@@ -24,7 +24,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { stat } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LagMeter } from '../01-threads-vs-async/lag-meter.js';
-import { checkOneOf, checkOptions, checkPositiveInteger } from '../runtime/validate.js';
+import { checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
 import { compareLockFairness, type FairnessLockKind, type LockFairnessOptions, type LockFairnessResult } from './lock-fairness.js';
 
 export type StarvationScenario = 'baseline' | 'cpu-loop' | 'nextTick-chain' | 'microtask-chain' | 'await-loop' | 'setImmediate-chain';

@@ -12,7 +12,7 @@
  * Worker-side calls block (they use `Atomics.wait`); main-side calls never do.
  */
 import { attach, attachedHandle, type Attach } from '../05-races-and-locks/shared-cells.js';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 
 /** Plain data naming a TeamControl's cells; `TeamControl.from(handle)` rebuilds it in a worker. */
 export interface TeamControlHandle {

@@ -35,6 +35,7 @@ import {
   type Attach,
   type SharedHandle,
 } from '../05-races-and-locks/shared-cells.js';
+import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a TicketLock's cells; `TicketLock.from(handle)` rebuilds it in a worker. */
 export type TicketLockHandle = SharedHandle<'TicketLock'>;
@@ -190,3 +191,6 @@ export class TicketLock {
     return Atomics.compareExchange(this.#cells, cell, ticket, emptyMark(cell)) === ticket ? 'served' : 'left';
   }
 }
+
+// A TicketLock given to a Thread or Process arrives as its handle and is rebuilt there with TicketLock.from.
+registerRevivable('TicketLock', { module: import.meta.url, export: 'TicketLock', method: 'from' });

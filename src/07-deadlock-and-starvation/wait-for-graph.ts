@@ -15,7 +15,7 @@
  * thread is the kernel.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkPositiveInteger, checkSignal, describeValue } from '../runtime/validate.js';
+import { checkPositiveInteger, checkSignal, describeValue } from '../engine/validate.js';
 
 /** What the graph needs from a lock: its holder and its waiters (thread ids). The kit's Lock has both. */
 export interface LockView {

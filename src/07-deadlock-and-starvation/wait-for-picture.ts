@@ -10,7 +10,7 @@
  * cycle order, then every other node.
  */
 import { createCanvas } from '../notebook/canvas.js';
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 import { describeCycle, type WaitForGraph } from './wait-for-graph.js';
 
 export interface WaitForPictureSize {

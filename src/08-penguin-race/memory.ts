@@ -2,7 +2,7 @@
  * Resident memory of child processes, read from /proc (Linux). Elsewhere it
  * reads as 0: the figure is for comparing runtimes, not for accounting.
  */
-import { processInfo } from '../runtime/process-tree.js';
+import { processInfo } from '../engine/process-tree.js';
 
 /** Resident set size of process `pid` in bytes (0 when unknown or gone). */
 export function residentBytes(pid: number): number {

@@ -7,7 +7,7 @@
  * worker thread, a child process or a client on another machine builds the
  * same penguin or fly from it.
  */
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 import type { RaceSnapshot } from './snapshot.js';
 
 export const RUNTIMES = ['async', 'threads', 'processes', 'net'] as const;

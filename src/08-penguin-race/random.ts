@@ -8,7 +8,7 @@
  * actor's name: a penguin's choices then do not depend on how the runtime
  * interleaves the other actors, only on the replies it gets.
  */
-import { mulberry32 } from '../runtime/mulberry32.js';
+import { mulberry32 } from '../engine/mulberry32.js';
 
 export { mulberry32 };
 

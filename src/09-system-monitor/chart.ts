@@ -4,7 +4,7 @@
  * (0-100 %); others (lag in ms, temperature in °C) get the right axis.
  */
 import type { ChartConfiguration } from 'chart.js';
-import type { AnalysedReading } from './view.js';
+import type { AnalysedReading } from './analyzer.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1', '#9c755f', '#edc948'];
 

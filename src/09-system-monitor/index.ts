@@ -18,7 +18,8 @@ export {
   type SensorName,
 } from './sensors.js';
 export { analyzeReading, type RawReading } from './analyzer.js';
-export { formatReading, progressBar, useColour, type AnalysedReading, type Status } from './view.js';
+export { formatReading, progressBar, useColour } from './view.js';
+export type { AnalysedReading, Status } from './analyzer.js';
 export { SummaryBuilder, formatSummary, type SensorSummary } from './summary.js';
 export { monitorChart, type MonitorChartOptions } from './chart.js';
 export { watchMonitor, monitorOptions, type WatchMonitorOptions } from './live.js';

@@ -10,7 +10,7 @@ import { renderChartPng } from '../notebook/charts.js';
 import { monitorChart } from './chart.js';
 import { runMonitor, type MonitorResult } from './monitor.js';
 import { parseMonitorArguments, type MonitorOptions } from './options.js';
-import type { AnalysedReading } from './view.js';
+import type { AnalysedReading } from './analyzer.js';
 
 export interface WatchMonitorOptions extends Partial<MonitorOptions> {
   /** Redraw at most this often, in ms (default 500). */

@@ -22,7 +22,7 @@ import { analyzeReading, type RawReading } from './analyzer.js';
 import { thresholdFor, type MonitorOptions } from './options.js';
 import { createSensors, type Sensor } from './sensors.js';
 import { SummaryBuilder, type SensorSummary } from './summary.js';
-import type { AnalysedReading } from './view.js';
+import type { AnalysedReading } from './analyzer.js';
 
 export interface MonitorHooks {
   /** Called with every analysed reading, in the order the queue gave them. */

@@ -4,7 +4,7 @@
  * notebook kernel's.
  */
 import { compiledEntry } from '../paths.js';
-import { runProgram, type ProgramRun } from '../runtime/run-program.js';
+import { runProgram, type ProgramRun } from '../engine/run-program.js';
 
 export function runMonitorProgram(
   args: readonly string[],

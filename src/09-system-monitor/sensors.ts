@@ -17,7 +17,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism, cpus, freemem, loadavg, totalmem } from 'node:os';
 import { LagMeter } from '../01-threads-vs-async/lag-meter.js';
-import { mulberry32 } from '../runtime/mulberry32.js';
+import { mulberry32 } from '../engine/mulberry32.js';
 
 export interface Sensor {
   readonly name: string;

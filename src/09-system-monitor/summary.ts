@@ -2,7 +2,7 @@
  * What the monitor prints when it stops: per sensor, how many readings were
  * taken and analysed, how many were alerts, and min / mean / max.
  */
-import type { AnalysedReading } from './view.js';
+import type { AnalysedReading } from './analyzer.js';
 
 export interface SensorSummary {
   sensor: string;

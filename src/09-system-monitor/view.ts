@@ -7,16 +7,7 @@
  * NO_COLOR is not set (https://no-color.org); `--json` prints one JSON object
  * per line instead, for other programs.
  */
-import type { RawReading } from './analyzer.js';
-
-export type Status = 'NORMAL' | 'ALERT';
-
-/** A reading after the analyzer classified it. */
-export interface AnalysedReading extends RawReading {
-  threshold: number;
-  /** 'N/A' when the machine does not expose the sensor (value undefined). */
-  status: Status | 'N/A';
-}
+import type { AnalysedReading } from './analyzer.js';
 
 /** `[########------------]` for `value` out of `max`. */
 export function progressBar(value: number, max = 100, width = 20): string {

@@ -14,7 +14,7 @@ import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { checkPositiveInteger } from '../runtime/validate.js';
+import { checkPositiveInteger } from '../engine/validate.js';
 import { gradeExercise, graderError, type GradeOptions } from './grade.js';
 import { findExercise, type Course, type ExerciseSpec } from './manifest.js';
 import { summarizeSubmission, type ExerciseResult, type SubmissionResult } from './results.js';

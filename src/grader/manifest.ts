@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeValue } from '../runtime/validate.js';
+import { describeValue } from '../engine/validate.js';
 
 export interface ExerciseSpec {
   /** Unique, used on the command line: `--exercise crawler`. */

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { kitRoot } from '../paths.js';
-import { renderSlideChart, type RenderedChart } from './chart-registry.js';
+import { renderSlideChart, type RenderedChart, type SlideChartRegistry } from './chart-registry.js';
 import { chartNames, parseDeck } from './deck.js';
 import { renderDeckHtml } from './render.js';
 
@@ -17,6 +17,8 @@ export const slidesOutDir = join(slidesDir, 'dist');
 const DECK_NAME = /^\d\d-[a-z0-9-]+\.md$/;
 
 export interface BuildOptions {
+  /** The charts decks may name (the course's: src/course/slide-charts.ts). */
+  charts: SlideChartRegistry;
   /** Where the NN-topic.md files are (default slides/). */
   decksDir?: string;
   /** Where the HTML goes (default slides/dist/). */
@@ -50,7 +52,7 @@ export function findDecks(decksDir = slidesDir, only?: string[]): string[] {
 }
 
 /** Builds the decks; throws on the first deck that cannot be built, naming it. */
-export async function buildDecks(options: BuildOptions = {}): Promise<BuiltDeck[]> {
+export async function buildDecks(options: BuildOptions): Promise<BuiltDeck[]> {
   const decksDir = options.decksDir ?? slidesDir;
   const outDir = options.outDir ?? slidesOutDir;
   const log = options.log ?? (() => undefined);
@@ -63,7 +65,7 @@ export async function buildDecks(options: BuildOptions = {}): Promise<BuiltDeck[
     const names = chartNames(deck);
     for (const name of names) {
       if (drawn.has(name)) continue;
-      const chart = await renderSlideChart(name).catch((error: Error) => {
+      const chart = await renderSlideChart(options.charts, name).catch((error: Error) => {
         throw new Error(`${source}: chart ${name}: ${error.message}`);
       });
       log(`  chart ${name}: ${Math.round(chart.ms)} ms (measured)`);

@@ -1,14 +1,14 @@
 /**
  * The charts slides can ask for by name: `![alt text](chart:NAME)` in a deck.
- * Each entry says which unit it belongs to and how to measure its chart.js
- * configuration on the building machine; `renderSlideChart` turns it into a PNG
- * with the same renderer the notebooks use.
+ * A registry (the course's is in src/course/slide-charts.ts) says, for each
+ * name, which unit it belongs to and how to measure its chart.js
+ * configuration on the building machine; `renderSlideChart` turns it into a
+ * PNG with the same renderer the notebooks use. The builder knows no unit.
  */
 import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
+import { describeValue } from '../engine/validate.js';
 import { renderChartPng } from '../notebook/charts.js';
-import { describeValue } from '../runtime/validate.js';
-import * as measured from './measured-charts.js';
 
 export interface SlideChart {
   /** The unit folder it belongs to, e.g. '04-pools'. */
@@ -16,17 +16,8 @@ export interface SlideChart {
   config(): ChartConfiguration | Promise<ChartConfiguration>;
 }
 
-export const slideCharts: Readonly<Record<string, SlideChart>> = Object.freeze({
-  'io-timeline': { unit: '01-threads-vs-async', config: measured.ioJobsTimeline },
-  backpressure: { unit: '02-event-loop-and-channels', config: measured.backpressure },
-  'transfer-costs': { unit: '03-processes-queues-pipes', config: measured.transferCosts },
-  speedup: { unit: '04-pools', config: measured.speedup },
-  'lost-updates': { unit: '05-races-and-locks', config: measured.lostUpdates },
-  'daemon-kinds': { unit: '06-daemons', config: measured.daemonKinds },
-  philosophers: { unit: '07-deadlock-and-starvation', config: measured.philosophers },
-  'race-runtimes': { unit: '08-penguin-race', config: measured.raceRuntimes },
-  'monitor-readings': { unit: '09-system-monitor', config: measured.monitorReadings },
-});
+/** Chart name → how to measure it. */
+export type SlideChartRegistry = Readonly<Record<string, SlideChart>>;
 
 export interface RenderedChart {
   name: string;
@@ -37,12 +28,12 @@ export interface RenderedChart {
   ms: number;
 }
 
-/** Measures the chart called `name` on this machine and draws it as a PNG. */
-export async function renderSlideChart(name: string): Promise<RenderedChart> {
-  if (typeof name !== 'string' || !Object.hasOwn(slideCharts, name)) {
-    throw new RangeError(`unknown chart ${describeValue(name)}; the registered charts are: ${Object.keys(slideCharts).join(', ')}`);
+/** Measures the chart called `name` in `registry` on this machine and draws it as a PNG. */
+export async function renderSlideChart(registry: SlideChartRegistry, name: string): Promise<RenderedChart> {
+  if (typeof name !== 'string' || !Object.hasOwn(registry, name)) {
+    throw new RangeError(`unknown chart ${describeValue(name)}; the registered charts are: ${Object.keys(registry).join(', ')}`);
   }
-  const entry = slideCharts[name];
+  const entry = registry[name];
   const started = performance.now();
   const png = renderChartPng(await entry.config(), { width: 960, height: 500, scale: 2 });
   const caption = `Measured on the machine that built these slides (${availableParallelism()} cores), ${new Date().toISOString().slice(0, 10)}.`;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EndedEarlyError, JoinTimeoutError, Process } from '../../src/03-processes-queues-pipes/process.js';
 import { distRoot } from '../../src/paths.js';
-import { isRunning } from '../../src/runtime/process-tree.js';
+import { isRunning } from '../../src/engine/process-tree.js';
 
 /** What captureStdout has captured so far. */
 let printed = '';

@@ -4,7 +4,7 @@ import { monitorOptions } from '../../src/09-system-monitor/live.js';
 import { simulatedSensor, temperatureSensor, type Sensor } from '../../src/09-system-monitor/sensors.js';
 import { monitorChart } from '../../src/09-system-monitor/chart.js';
 import { renderChartPng } from '../../src/notebook/charts.js';
-import type { AnalysedReading } from '../../src/09-system-monitor/view.js';
+import type { AnalysedReading } from '../../src/09-system-monitor/analyzer.js';
 
 /** Each sensor's readings must be seq 1..n, each exactly once. */
 function assertExactlyOnce(readings: AnalysedReading[], taken: Record<string, number>): void {

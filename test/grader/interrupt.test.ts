@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processTree } from '../../src/runtime/process-tree.js';
+import { processTree } from '../../src/engine/process-tree.js';
 import { compiledEntry } from '../../src/paths.js';
 import { fixtureCourseRoot, scratch, submissions } from './helpers.js';
 

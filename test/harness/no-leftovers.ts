@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import Mocha from 'mocha';
 import { createCanvas } from '../../src/notebook/canvas.js';
-import { processesWithMarker } from '../../src/runtime/process-tree.js';
+import { processesWithMarker } from '../../src/engine/process-tree.js';
 
 const MARKER = 'COURSE_KIT_TEST_RUN';
 const SETTLE_MS = 3000;

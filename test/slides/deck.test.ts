@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { ChartConfiguration } from 'chart.js';
 import { parse } from 'node-html-parser';
-import { renderSlideChart, slideCharts, type RenderedChart } from '../../src/slides/chart-registry.js';
+import { slideCharts } from '../../src/course/slide-charts.js';
+import { renderSlideChart, type RenderedChart } from '../../src/slides/chart-registry.js';
 import { chartNames, parseDeck } from '../../src/slides/deck.js';
 import { renderDeckHtml } from '../../src/slides/render.js';
 
@@ -65,13 +66,16 @@ describe('slides: the chart registry', () => {
       `round trips ${roundTrip}`,
     );
     assert.ok(startup[2] > startup[0], `starting child processes (${startup[2]} ms) costs more than async tasks (${startup[0]} ms)`);
-    const chart = await renderSlideChart('race-runtimes');
+    const chart = await renderSlideChart(slideCharts, 'race-runtimes');
     assert.deepEqual([...chart.png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.match(chart.caption, /^Measured on the machine that built these slides \(\d+ cores\), \d{4}-\d\d-\d\d\.$/);
   });
 
   it('refuses an unknown chart, listing the known ones', async () => {
-    await assert.rejects(renderSlideChart('nope'), /unknown chart "nope"; the registered charts are: io-timeline, backpressure/);
+    await assert.rejects(
+      renderSlideChart(slideCharts, 'nope'),
+      /unknown chart "nope"; the registered charts are: io-timeline, backpressure/,
+    );
   });
 });
 

@@ -15,6 +15,7 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { parse, type HTMLElement } from 'node-html-parser';
 import type { Browser, Page } from 'playwright-core';
 import { compiledEntry } from '../../src/paths.js';
+import { slideCharts } from '../../src/course/slide-charts.js';
 import { buildDecks, findDecks, type BuiltDeck } from '../../src/slides/build.js';
 import { parseDeck } from '../../src/slides/deck.js';
 import { launchChromium } from '../../src/tools/browser-test.js';
@@ -118,7 +119,7 @@ describe('slides: the course decks', function () {
   before(async function () {
     this.timeout(60_000);
     outDir = mkdtempSync(join(tmpdir(), 'course-kit-slides-'));
-    built = await buildDecks({ outDir });
+    built = await buildDecks({ outDir, charts: slideCharts });
   });
 
   after(() => rmSync(outDir, { recursive: true, force: true }));
@@ -275,7 +276,7 @@ describe('slides: the course decks', function () {
   });
 
   it('npm run slides builds the decks named, into --out, and names a deck it cannot find', async () => {
-    const cli = compiledEntry('slides/cli.ts');
+    const cli = compiledEntry('course/slides-cli.ts');
     const dir = mkdtempSync(join(tmpdir(), 'course-kit-slides-cli-'));
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [cli, '05', '--out', dir]);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
-import { mulberry32 } from 'course-kit/runtime/mulberry32';
+import { mulberry32 } from 'course-kit/engine/mulberry32';
 import { Account, InsufficientFundsError, type Ledger, type LedgerEntry } from './account.js';
 
 /** A ledger that takes 1..5 event-loop turns per entry and keeps what it recorded. */

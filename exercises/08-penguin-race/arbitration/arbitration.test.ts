@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
-import { mulberry32 } from 'course-kit/runtime/mulberry32';
+import { mulberry32 } from 'course-kit/engine/mulberry32';
 import { RaceArbiter, type FlyReply, type MoveReply } from './arbitration.js';
 
 /** A simulated network delay of 0..3 event-loop turns, from a seeded generator; counts its calls. */

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { mulberry32 } from 'course-kit/runtime/mulberry32';
+import { mulberry32 } from 'course-kit/engine/mulberry32';
 import { AsyncQueue, QueueClosedError } from './mpmc-queue.js';
 
 /** Lets pending promise callbacks run, and a few turns of the event loop. */

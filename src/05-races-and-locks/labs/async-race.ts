@@ -21,7 +21,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, describeValue } from '../../runtime/validate.js';
+import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, describeValue } from '../../engine/validate.js';
 import { AsyncLock } from '../async-lock.js';
 
 export const ASYNC_RACE_VERSIONS = ['unsafe', 'locked'] as const;

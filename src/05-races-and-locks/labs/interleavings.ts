@@ -27,7 +27,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { timelineChart, type Span } from '../../01-threads-vs-async/timeline.js';
-import { checkOneOf, checkOptions, checkTimeout, describeValue } from '../../runtime/validate.js';
+import { checkOneOf, checkOptions, checkTimeout, describeValue } from '../../engine/validate.js';
 import { Lock } from '../shared-lock.js';
 import { LabTimeoutError, LabWorkers } from './lab-workers.js';
 import {

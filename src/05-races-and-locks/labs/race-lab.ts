@@ -24,7 +24,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
-import { checkOptions, checkOneOf, checkPositiveInteger, checkTimeout, describeValue } from '../../runtime/validate.js';
+import { checkOptions, checkOneOf, checkPositiveInteger, checkTimeout, describeValue } from '../../engine/validate.js';
 import { Lock } from '../shared-lock.js';
 import { LabTimeoutError, LabWorkers, median } from './lab-workers.js';
 import {

@@ -28,7 +28,7 @@ import { ReportVerifier, REPORT_KEY_BYTES } from '../../engine/signed-report.js'
 import { compiledEntry, distRoot, kitRoot } from '../../paths.js';
 import { kitView, packageClosure } from './kit-view.js';
 import { SANDBOX_MARKER } from './marker.js';
-import { killMarked, killSandbox, processTree } from '../../runtime/process-tree.js';
+import { killMarked, killSandbox, processTree } from '../../engine/process-tree.js';
 import type { RunnerEvent } from '../protocol.js';
 import type { Bundle } from './test-process.js';
 

@@ -15,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { sandboxCommand } from '../../engine/os-sandbox.js';
 import { compiledEntry } from '../../paths.js';
-import { killSandbox } from '../../runtime/process-tree.js';
+import { killSandbox } from '../../engine/process-tree.js';
 import { kitView } from '../sandbox/kit-view.js';
 import type { Isolation } from '../sandbox/launch.js';
 import type { TypeCheckAnswer, TypeCheckDiagnostic } from './server.js';

@@ -22,6 +22,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertCloneable } from './cloneable.js';
 import type { ModuleSource, ModuleTarget, ShippedMethod, TaskDescription } from './module-task.js';
+import { revivalTable } from './revivable.js';
 import { shipFunction, type ShippedFunction } from './shipped-function.js';
 
 export type { ModuleTarget } from './module-task.js';
@@ -150,7 +151,9 @@ export abstract class Runner<R = unknown, A extends unknown[] = unknown[]> {
     if (this.#state !== 'new') {
       throw new Error(`${this.#describe()} was already started: a ${this.#kind} can be started only once`);
     }
-    const task: TaskDescription = { ...this.#task, ...this.#selfCopy() };
+    const self = this.#selfCopy();
+    const revival = revivalTable(this.#task.args, ...(self.self ? [self.self.fields] : []));
+    const task: TaskDescription = { ...this.#task, ...self, ...(Object.keys(revival).length > 0 ? { revival } : {}) };
     this.launch(task);
     this.#state = 'alive';
     return this;

@@ -7,7 +7,8 @@
  */
 import { relative, resolve } from 'node:path';
 import { kitRoot } from '../paths.js';
-import { buildDecks, slidesOutDir } from './build.js';
+import { buildDecks, slidesOutDir } from '../slides/build.js';
+import { slideCharts } from './slide-charts.js';
 
 const usage = 'usage: npm run slides -- [deck ...] [--out DIR]';
 
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   try {
-    const built = await buildDecks({ ...options, log: (line) => console.log(line) });
+    const built = await buildDecks({ ...options, charts: slideCharts, log: (line) => console.log(line) });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`built ${built.length} deck(s) in ${seconds} s into ${relative(kitRoot, options.outDir) || '.'}/: open one in a browser`);
     return 0;

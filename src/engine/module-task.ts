@@ -14,7 +14,7 @@
  * outcome (a result or an error), never throwing. It imports as little as it
  * can, since it is loaded on every Thread and Process start.
  */
-import { reviveHandles, type RevivedHandles } from './shared-handles.js';
+import { reviveHandles, type RevivalTable, type RevivedHandles } from './revivable.js';
 import { reviveFunction, type ShippedFunction } from './shipped-function.js';
 
 /** A function given by where it lives: `{ module: './jobs.js', export: 'work' }`. */
@@ -44,6 +44,8 @@ export interface TaskDescription {
   readonly args: readonly unknown[];
   /** Class style: the copy of the instance's data that `this` is bound to, and its methods. */
   readonly self?: { readonly fields: Record<string, unknown>; readonly methods: readonly ShippedMethod[] };
+  /** How to rebuild the locks, queues and pipe ends among args and fields (revivable.ts). */
+  readonly revival?: RevivalTable;
 }
 
 /** How a task ended, as sent back to the parent. */
@@ -56,7 +58,7 @@ export async function runTask(task: TaskDescription): Promise<TaskOutcome> {
     const fn = task.source.kind === 'module' ? await loadExport(task.source) : reviveFunction(task.source);
     const args = [...task.args];
     const fields = task.self ? { ...task.self.fields } : undefined;
-    handles = await reviveHandles(args, ...(fields ? [fields] : []));
+    handles = await reviveHandles(task.revival, args, ...(fields ? [fields] : []));
     const self = task.self && fields ? rebuildSelf({ ...task.self, fields }) : undefined;
     return { ok: true, value: await fn.apply(self, args) };
   } catch (error) {

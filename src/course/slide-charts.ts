@@ -1,7 +1,11 @@
 /**
  * Charts the slides measure on the machine that builds them, with the units'
  * own measuring and chart functions, sized to take well under 3 s each so
- * `npm run slides` stays quick. Each returns a chart.js configuration.
+ * `npm run slides` stays quick. Each returns a chart.js configuration;
+ * `slideCharts` at the end is the registry the decks name them in.
+ *
+ * This is course content that wires the units into the slide builder (a
+ * tool, which imports no unit): hence its place in src/course/.
  */
 import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
@@ -18,7 +22,8 @@ import { compareRuntimes } from '../08-penguin-race/compare.js';
 import { monitorChart } from '../09-system-monitor/chart.js';
 import { monitorOptions } from '../09-system-monitor/live.js';
 import { runMonitor } from '../09-system-monitor/monitor.js';
-import type { AnalysedReading } from '../09-system-monitor/view.js';
+import type { AnalysedReading } from '../09-system-monitor/analyzer.js';
+import type { SlideChartRegistry } from '../slides/chart-registry.js';
 
 /** The seed's four I/O-bound jobs, with its timings scaled down twenty times. */
 const IO_JOBS = [
@@ -119,3 +124,16 @@ export async function raceRuntimes(): Promise<ChartConfiguration> {
   const { charts } = await compareRuntimes({ penguins: 4, flies: 1, length: 40 });
   return charts.costs;
 }
+
+/** The charts decks can name: `![alt](chart:speedup)`. */
+export const slideCharts: SlideChartRegistry = Object.freeze({
+  'io-timeline': { unit: '01-threads-vs-async', config: ioJobsTimeline },
+  backpressure: { unit: '02-event-loop-and-channels', config: backpressure },
+  'transfer-costs': { unit: '03-processes-queues-pipes', config: transferCosts },
+  speedup: { unit: '04-pools', config: speedup },
+  'lost-updates': { unit: '05-races-and-locks', config: lostUpdates },
+  'daemon-kinds': { unit: '06-daemons', config: daemonKinds },
+  philosophers: { unit: '07-deadlock-and-starvation', config: philosophers },
+  'race-runtimes': { unit: '08-penguin-race', config: raceRuntimes },
+  'monitor-readings': { unit: '09-system-monitor', config: monitorReadings },
+});
