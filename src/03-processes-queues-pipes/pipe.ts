@@ -23,11 +23,11 @@
  * PipeClosedError. An end you do not close keeps the other end's `recv` waiting,
  * so close ends when done, or give `recv` a timeout.
  */
-import { ChannelConnection } from './channel-client.js';
-import { iterateEndpoint, type ChannelEndpoint } from './channel-endpoint.js';
-import { ChannelHost } from './channel-host.js';
+import { TransportConnection } from '../engine/transport/client.js';
+import { iterateEndpoint, type Endpoint } from '../engine/transport/endpoint.js';
+import { TransportHost } from '../engine/transport/host.js';
 import { assertItemCloneable } from './item-check.js';
-import type { TakeOutcome } from './channel-protocol.js';
+import type { TakeOutcome } from '../engine/transport/protocol.js';
 import { describeValue } from '../engine/validate.js';
 import { readTimeout, type WaitOptions } from './wait-options.js';
 import { registerRevivable } from '../engine/revivable.js';
@@ -45,9 +45,9 @@ export interface PipeEndHandle {
   /** e.g. "pipe-1 end A". */
   readonly name: string;
   readonly address: string;
-  /** The channel this end receives from (null: it cannot receive). */
+  /** The mailbox this end receives from (null: it cannot receive). */
   readonly inbox: number | null;
-  /** The channel this end sends to (null: it cannot send). */
+  /** The mailbox this end sends to (null: it cannot send). */
   readonly outbox: number | null;
 }
 
@@ -66,8 +66,8 @@ let pipesMade = 0;
 
 /** What an end uses, kept out of its public (copied) fields. */
 interface EndParts<T> {
-  inbox: ChannelEndpoint<T> | undefined;
-  outbox: ChannelEndpoint<T> | undefined;
+  inbox: Endpoint<T> | undefined;
+  outbox: Endpoint<T> | undefined;
   release: () => Promise<void>;
 }
 
@@ -162,7 +162,7 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
     return iterateEndpoint(this.#inboxFor('iterate'), (kind) => this.#recvFailure(kind));
   }
 
-  #inboxFor(operation: string): ChannelEndpoint<T> {
+  #inboxFor(operation: string): Endpoint<T> {
     const inbox = this.#parts.inbox;
     if (!inbox) {
       throw new TypeError(`${this.name} cannot ${operation}: it is the send end of a one-way pipe (Pipe({ duplex: false }))`);
@@ -198,7 +198,7 @@ export function Pipe<T = unknown>(options: PipeOptions = {}): [PipeEnd<T>, PipeE
   const duplex = options.duplex ?? true;
   if (typeof duplex !== 'boolean') throw new TypeError(`duplex must be true or false, got ${describeValue(duplex)}`);
   const name = options.name ?? `pipe-${++pipesMade}`;
-  const host = new ChannelHost<T>(duplex ? [Infinity, Infinity] : [Infinity]);
+  const host = new TransportHost<T>(duplex ? [Infinity, Infinity] : [Infinity]);
   const end = (label: string, inbox: number | null, outbox: number | null) =>
     new PipeEnd<T>(
       { kind: HANDLE_KIND, name: `${name} ${label}`, address: host.address, inbox, outbox },
@@ -208,7 +208,7 @@ export function Pipe<T = unknown>(options: PipeOptions = {}): [PipeEnd<T>, PipeE
         release: async () => {},
       },
     );
-  // Channel 0 is the first end's inbox; in a duplex pipe channel 1 is the second end's.
+  // Mailbox 0 is the first end's inbox; in a duplex pipe mailbox 1 is the second end's.
   return duplex ? [end('end A', 0, 1), end('end B', 1, 0)] : [end('receive end', 0, null), end('send end', null, 0)];
 }
 
@@ -221,7 +221,7 @@ export function connection<T = unknown>(handle: PipeEndHandle | PipeEnd<T>): Pip
         `through postMessage, workerData, process.send or JSON), got ${describeValue(handle)}`,
     );
   }
-  const link = new ChannelConnection(handle.address);
+  const link = new TransportConnection(handle.address);
   return new PipeEnd<T>(handle, {
     inbox: handle.inbox === null ? undefined : link.endpoint<T>(handle.inbox),
     outbox: handle.outbox === null ? undefined : link.endpoint<T>(handle.outbox),

@@ -21,7 +21,7 @@
  * Items are copied, never shared: each `put` takes a snapshot of the item.
  *
  * Transport (measured in bench/03-queue.bench.ts). The owner serves the queue on
- * a local socket (channel-host.ts): a Unix domain socket works the same for worker
+ * a local socket (engine/transport/host.ts): a Unix domain socket works the same for worker
  * threads, child processes and grandchildren, and its address is plain text, so
  * the handle can be copied anywhere. MessagePorts would be faster between threads,
  * but a port must be *transferred* (listed in transferList, and then it is gone
@@ -37,11 +37,11 @@
  * QueueClosedError); consumers drain what is left; then every waiting and future
  * `get` rejects with QueueClosedError and `for await` loops simply end.
  */
-import { ChannelConnection } from './channel-client.js';
-import { iterateEndpoint, type ChannelEndpoint } from './channel-endpoint.js';
-import { ChannelHost } from './channel-host.js';
+import { TransportConnection } from '../engine/transport/client.js';
+import { iterateEndpoint, type Endpoint } from '../engine/transport/endpoint.js';
+import { TransportHost } from '../engine/transport/host.js';
 import { assertItemCloneable } from './item-check.js';
-import type { TakeOutcome } from './channel-protocol.js';
+import type { TakeOutcome } from '../engine/transport/protocol.js';
 import { describeValue } from '../engine/validate.js';
 import { readTimeout, type WaitOptions } from './wait-options.js';
 import { registerRevivable } from '../engine/revivable.js';
@@ -87,7 +87,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
   readonly address: string;
   /** Most items held at once; Infinity when unbounded. */
   readonly capacity: number;
-  readonly #endpoint: ChannelEndpoint<T>;
+  readonly #endpoint: Endpoint<T>;
   readonly #release: () => Promise<void>;
 
   /** Creates a queue owned by this thread or process. */
@@ -98,7 +98,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
       this.name = handle.name;
       this.address = handle.address;
       this.capacity = handle.capacity ?? Infinity;
-      const connection = new ChannelConnection(handle.address);
+      const connection = new TransportConnection(handle.address);
       this.#endpoint = connection.endpoint<T>(0);
       this.#release = () => connection.dispose();
       return;
@@ -108,7 +108,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
     }
     this.capacity = readCapacity(options.capacity);
     this.name = options.name ?? `queue-${++queuesMade}`;
-    const host = new ChannelHost<T>([this.capacity]);
+    const host = new TransportHost<T>([this.capacity]);
     this.address = host.address;
     this.#endpoint = host.endpoint(0);
     this.#release = () => host.dispose();

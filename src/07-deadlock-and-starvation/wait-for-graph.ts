@@ -16,6 +16,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { checkPositiveInteger, checkSignal, describeValue } from '../engine/validate.js';
+import { findCycle as findGraphCycle } from '../engine/find-cycle.js';
 
 /** What the graph needs from a lock: its holder and its waiters (thread ids). The kit's Lock has both. */
 export interface LockView {
@@ -93,36 +94,19 @@ export function buildWaitForGraph(locks: Readonly<Record<string, LockView>>, thr
 }
 
 /**
- * The first cycle in a directed graph (depth-first search), as node ids, rotated
- * to start at the earliest thread node in `nodes` order; [] if there is none.
+ * The first cycle of the graph (engine/find-cycle.ts: a depth-first search),
+ * as node ids, rotated to start at the earliest thread node in `nodes` order;
+ * [] if there is none. A cycle is a deadlock: every thread in it waits for a
+ * lock held by the next.
  */
 export function findCycle(nodes: readonly WaitForNode[], edges: readonly WaitForEdge[]): string[] {
   const next = new Map<string, string[]>();
   for (const edge of edges) next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
-  const state = new Map<string, 'open' | 'done'>();
-  const path: string[] = [];
-
-  const visit = (id: string): string[] | undefined => {
-    state.set(id, 'open');
-    path.push(id);
-    for (const to of next.get(id) ?? []) {
-      if (state.get(to) === 'open') return path.slice(path.indexOf(to));
-      if (state.get(to) === undefined) {
-        const found = visit(to);
-        if (found) return found;
-      }
-    }
-    path.pop();
-    state.set(id, 'done');
-    return undefined;
-  };
-
-  for (const node of nodes) {
-    if (state.get(node.id) !== undefined) continue;
-    const cycle = visit(node.id);
-    if (cycle) return rotateToFirstThread(cycle, nodes);
-  }
-  return [];
+  const cycle = findGraphCycle(
+    nodes.map((node) => node.id),
+    (id) => next.get(id) ?? [],
+  );
+  return cycle.length > 0 ? rotateToFirstThread(cycle, nodes) : [];
 }
 
 function rotateToFirstThread(cycle: string[], nodes: readonly WaitForNode[]): string[] {

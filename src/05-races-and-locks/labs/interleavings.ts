@@ -47,6 +47,7 @@ import {
   type Instruction,
   type InterleavingWorkerData,
 } from './interleaving-protocol.js';
+import { findCycle as findGraphCycle } from '../../engine/find-cycle.js';
 
 export interface InterleavingScenario {
   name: string;
@@ -374,19 +375,18 @@ export async function runInterleaving(
   }
 }
 
-/** Follows "waits for a lock held by" from each stuck worker; returns the first cycle found. */
+/**
+ * The workers that wait for each other in a circle (engine/find-cycle.ts, the
+ * search unit 07 uses on its wait-for graph), the first one repeated at the
+ * end: [0, 1, 0] is "0 waits for 1, which waits for 0"; [] when none do.
+ */
 function findCycle(waits: readonly InterleavingWait[]): number[] {
-  const next = new Map(waits.map((wait) => [wait.worker, wait.heldBy]));
-  for (const start of next.keys()) {
-    const path: number[] = [];
-    let current: number | undefined = start;
-    while (current !== undefined && !path.includes(current)) {
-      path.push(current);
-      current = next.get(current);
-    }
-    if (current !== undefined) return [...path.slice(path.indexOf(current)), current];
-  }
-  return [];
+  const heldBy = new Map(waits.map((wait) => [wait.worker, wait.heldBy]));
+  const cycle = findGraphCycle(heldBy.keys(), (worker) => {
+    const holder = heldBy.get(worker);
+    return holder === undefined ? [] : [holder];
+  });
+  return cycle.length > 0 ? [...cycle, cycle[0]] : [];
 }
 
 function checkScenario(scenario: unknown): InterleavingScenario {

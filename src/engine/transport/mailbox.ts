@@ -1,20 +1,20 @@
 /**
- * The state of one channel, kept in exactly one place: the thread or process that
+ * The state of one mailbox, kept in exactly one place: the thread or process that
  * created the Queue or Pipe. The owner's own calls and every remote handle (through
- * channel-host.ts) act on this one object, and JavaScript runs one callback at a
+ * host.ts) act on this one object, and JavaScript runs one callback at a
  * time, so every item is handed out exactly once. No locks needed: this is the
  * "share memory by communicating" answer to a shared queue.
  *
  * It holds the items (first in, first out), the callers waiting to put (the
- * channel is full: back-pressure) or to take (it is empty), and a count of
- * *reserved* slots: credit granted to remote producers (see channel-protocol.ts).
- * A reserved slot counts against the capacity, and the channel is finished (end
+ * mailbox is full: back-pressure) or to take (it is empty), and a count of
+ * *reserved* slots: credit granted to remote producers (see protocol.ts).
+ * A reserved slot counts against the capacity, and the mailbox is finished (end
  * of stream) only once it is closed, empty and every reservation is settled.
  */
-import type { PutOutcome, TakeOutcome } from './channel-protocol.js';
+import type { PutOutcome, TakeOutcome } from './protocol.js';
 
 /** How long a put or take may wait, and how it may be withdrawn. */
-export interface WaitOptions {
+export interface MailboxWait {
   /** Milliseconds; undefined waits without limit, 0 does not wait at all. */
   timeout?: number;
   /** Whether the timeout timer keeps the process alive (true for the owner's own calls). */
@@ -24,10 +24,10 @@ export interface WaitOptions {
 }
 
 /** What the host is told about, to pass on to remote handles. */
-export interface ChannelWatcher {
+export interface MailboxWatcher {
   /** A put has to wait while credit is reserved elsewhere: ask for it back. */
   creditNeeded(): void;
-  /** The channel was closed. */
+  /** The mailbox was closed. */
   closed(): void;
   /** Closed, drained and no reservations left: nothing more can happen. */
   finished(): void;
@@ -82,7 +82,7 @@ interface WaitingTake<T> extends Waiting<TakeOutcome<T>> {
   max: number;
 }
 
-export class ChannelState<T> {
+export class Mailbox<T> {
   /** Most items held at once (reserved slots included); Infinity when unbounded. */
   readonly capacity: number;
   #items = new Fifo<T>();
@@ -91,14 +91,14 @@ export class ChannelState<T> {
   #finishedReported = false;
   #putters: WaitingPut<T>[] = [];
   #takers: WaitingTake<T>[] = [];
-  #watcher: ChannelWatcher | undefined;
+  #watcher: MailboxWatcher | undefined;
 
   constructor(capacity: number) {
     this.capacity = capacity;
   }
 
   /** Sets the one watcher (the host) told about credit, close and finish. */
-  watch(watcher: ChannelWatcher): void {
+  watch(watcher: MailboxWatcher): void {
     this.#watcher = watcher;
   }
 
@@ -116,8 +116,8 @@ export class ChannelState<T> {
     return this.#closed && this.#items.length === 0 && this.#reserved === 0;
   }
 
-  /** Adds `item`, waiting for room while the channel is full. */
-  put(item: T, options: WaitOptions): Promise<PutOutcome> {
+  /** Adds `item`, waiting for room while the mailbox is full. */
+  put(item: T, options: MailboxWait): Promise<PutOutcome> {
     if (this.#closed) return Promise.resolve('closed');
     if (this.#putters.length === 0 && this.#free() > 0) {
       this.#items.push(item);
@@ -130,8 +130,8 @@ export class ChannelState<T> {
     return outcome;
   }
 
-  /** Takes 1 to `max` items, waiting while the channel is empty and still open. */
-  take(max: number, options: WaitOptions): Promise<TakeOutcome<T>> {
+  /** Takes 1 to `max` items, waiting while the mailbox is empty and still open. */
+  take(max: number, options: MailboxWait): Promise<TakeOutcome<T>> {
     if (this.#items.length > 0) {
       const items = this.#items.shift(max);
       this.#pump();
@@ -150,7 +150,7 @@ export class ChannelState<T> {
     return granted;
   }
 
-  /** Items that arrive on reserved slots: accepted even if the channel closed meanwhile. */
+  /** Items that arrive on reserved slots: accepted even if the mailbox closed meanwhile. */
   putReserved(items: readonly T[]): void {
     this.#reserved -= items.length;
     for (const item of items) this.#items.push(item);
@@ -216,7 +216,7 @@ export class ChannelState<T> {
   /** Parks a caller in `queue` until it is settled, times out or is withdrawn. */
   #wait<Outcome, Entry extends Waiting<Outcome>>(
     queue: Entry[],
-    options: WaitOptions,
+    options: MailboxWait,
     timedOut: Outcome,
     makeEntry: (settle: (outcome: Outcome) => void) => Entry,
   ): Promise<Outcome> {

@@ -1,6 +1,6 @@
 /**
  * The remote side of the transport: a connection from any thread or process to
- * the owner's ChannelHost, giving a ChannelEndpoint for each channel it serves.
+ * the owner's TransportHost, giving an Endpoint for each mailbox it serves.
  *
  * - Puts with credit return at once; the item is written into the open batch and
  *   the whole batch goes out in one write at the end of the event-loop turn.
@@ -10,9 +10,9 @@
  *   are still to be written, so a worker or child that is done can simply end.
  */
 import { connect, type Socket } from 'node:net';
-import type { ChannelEndpoint } from './channel-endpoint.js';
-import { FrameReader, FrameWriter } from './channel-frames.js';
-import { EARLY_FLUSH_ITEMS, type ClientMessage, type PutOutcome, type ServerMessage, type TakeOutcome } from './channel-protocol.js';
+import type { Endpoint } from './endpoint.js';
+import { FrameReader, FrameWriter } from './frames.js';
+import { EARLY_FLUSH_ITEMS, type ClientMessage, type PutOutcome, type ServerMessage, type TakeOutcome } from './protocol.js';
 
 /** Items an iterating remote consumer takes per request. */
 export const REMOTE_BATCH = 64;
@@ -22,32 +22,32 @@ const ACCEPTED: Promise<PutOutcome> = Promise.resolve('accepted');
 type Reply = { message: ServerMessage; items: unknown[] };
 
 interface PendingRequest {
-  /** The channel asked about, if any: its answer reports the channel's size. */
-  channel?: number;
+  /** The mailbox asked about, if any: its answer reports the mailbox's size. */
+  mailbox?: number;
   answer(reply: Reply): void;
   /** The owner went away before answering. */
   lost(): void;
 }
 
-export class ChannelConnection {
+export class TransportConnection {
   readonly #address: string;
   #socket: Socket | undefined;
   #writer: FrameWriter | undefined;
   readonly #reader = new FrameReader<ServerMessage>();
   readonly #pending = new Map<number, PendingRequest>();
   readonly #credit = new Map<number, number>();
-  /** Batches of credit puts sent that the owner has not answered yet, per channel. */
+  /** Batches of credit puts sent that the owner has not answered yet, per mailbox. */
   readonly #unansweredBatches = new Map<number, number>();
-  /** Puts waiting for that answer, in call order, per channel. */
+  /** Puts waiting for that answer, in call order, per mailbox. */
   readonly #creditWaiters = new Map<number, Array<() => void>>();
-  readonly #closedChannels = new Set<number>();
+  readonly #closedMailboxes = new Set<number>();
   readonly #sizes = new Map<number, number>();
-  /** One constant header per channel: it also marks which open batch an item may join. */
+  /** One constant header per mailbox: it also marks which open batch an item may join. */
   readonly #batchHeaders = new Map<number, ClientMessage>();
   #nextId = 1;
   #gone = false;
   #everConnected = false;
-  /** Connecting failed: the owner no longer serves these channels. */
+  /** Connecting failed: the owner no longer serves these mailboxes. */
   #unreachable = false;
   #disposing: Promise<void> | undefined;
 
@@ -55,19 +55,19 @@ export class ChannelConnection {
     this.#address = address;
   }
 
-  /** Access to channel `channel` of the owner. */
-  endpoint<T>(channel: number): ChannelEndpoint<T> {
-    return new RemoteEndpoint<T>(this, channel);
+  /** Access to mailbox `mailbox` of the owner. */
+  endpoint<T>(mailbox: number): Endpoint<T> {
+    return new RemoteEndpoint<T>(this, mailbox);
   }
 
-  /** Whether the owner said `channel` is closed (or this side closed it). */
-  isClosed(channel: number): boolean {
-    return this.#closedChannels.has(channel) || this.#unreachable;
+  /** Whether the owner said `mailbox` is closed (or this side closed it). */
+  isClosed(mailbox: number): boolean {
+    return this.#closedMailboxes.has(mailbox) || this.#unreachable;
   }
 
-  /** The channel's size in the owner's last answer. */
-  lastKnownSize(channel: number): number {
-    return this.#sizes.get(channel) ?? 0;
+  /** The mailbox's size in the owner's last answer. */
+  lastKnownSize(mailbox: number): number {
+    return this.#sizes.get(mailbox) ?? 0;
   }
 
   /**
@@ -75,60 +75,60 @@ export class ChannelConnection {
    * still owes an answer to a batch already sent: waits for that answer (it
    * usually brings new credit). Otherwise: a put request that waits at the owner.
    */
-  put(channel: number, item: unknown, timeout?: number): Promise<PutOutcome> {
-    const waiting = this.#creditWaiters.get(channel) ?? [];
-    if (waiting.length === 0 && !this.#mustWaitForCredit(channel)) return this.#putNow(channel, item, timeout);
-    this.#creditWaiters.set(channel, waiting);
-    const outcome = new Promise<PutOutcome>((resolve) => waiting.push(() => resolve(this.#putNow(channel, item, timeout))));
+  put(mailbox: number, item: unknown, timeout?: number): Promise<PutOutcome> {
+    const waiting = this.#creditWaiters.get(mailbox) ?? [];
+    if (waiting.length === 0 && !this.#mustWaitForCredit(mailbox)) return this.#putNow(mailbox, item, timeout);
+    this.#creditWaiters.set(mailbox, waiting);
+    const outcome = new Promise<PutOutcome>((resolve) => waiting.push(() => resolve(this.#putNow(mailbox, item, timeout))));
     this.#refreshKeepAlive();
     return outcome;
   }
 
-  #mustWaitForCredit(channel: number): boolean {
-    return !this.#gone && (this.#credit.get(channel) ?? 0) === 0 && (this.#unansweredBatches.get(channel) ?? 0) > 0;
+  #mustWaitForCredit(mailbox: number): boolean {
+    return !this.#gone && (this.#credit.get(mailbox) ?? 0) === 0 && (this.#unansweredBatches.get(mailbox) ?? 0) > 0;
   }
 
   /** Lets waiting puts go, in order, as far as credit (or the lack of an answer to wait for) allows. */
-  #releaseCreditWaiters(channel: number): void {
-    const waiting = this.#creditWaiters.get(channel);
-    while (waiting && waiting.length > 0 && !this.#mustWaitForCredit(channel)) waiting.shift()!();
+  #releaseCreditWaiters(mailbox: number): void {
+    const waiting = this.#creditWaiters.get(mailbox);
+    while (waiting && waiting.length > 0 && !this.#mustWaitForCredit(mailbox)) waiting.shift()!();
     this.#refreshKeepAlive();
   }
 
-  #putNow(channel: number, item: unknown, timeout?: number): Promise<PutOutcome> {
-    if (this.isClosed(channel)) return Promise.resolve('closed');
+  #putNow(mailbox: number, item: unknown, timeout?: number): Promise<PutOutcome> {
+    if (this.isClosed(mailbox)) return Promise.resolve('closed');
     const writer = this.#connected();
     if (!writer) return Promise.resolve('gone');
-    const credit = this.#credit.get(channel) ?? 0;
+    const credit = this.#credit.get(mailbox) ?? 0;
     if (credit > 0) {
-      this.#credit.set(channel, credit - 1);
-      const batched = writer.appendItem(this.#batchHeader(channel), item);
+      this.#credit.set(mailbox, credit - 1);
+      const batched = writer.appendItem(this.#batchHeader(mailbox), item);
       if (batched === 1) {
-        this.#unansweredBatches.set(channel, (this.#unansweredBatches.get(channel) ?? 0) + 1);
+        this.#unansweredBatches.set(mailbox, (this.#unansweredBatches.get(mailbox) ?? 0) + 1);
         this.#refreshKeepAlive();
       }
       if (batched >= EARLY_FLUSH_ITEMS) writer.flush();
       return ACCEPTED;
     }
     return this.#request<PutOutcome>(
-      channel,
-      (id) => ({ t: 'put', c: channel, id, timeout }),
+      mailbox,
+      (id) => ({ t: 'put', c: mailbox, id, timeout }),
       [item],
       ({ message }) => {
         if (message.t !== 'put-done') return 'gone';
-        this.#credit.set(channel, (this.#credit.get(channel) ?? 0) + message.credit);
+        this.#credit.set(mailbox, (this.#credit.get(mailbox) ?? 0) + message.credit);
         return message.outcome;
       },
-      () => (this.isClosed(channel) ? 'closed' : 'gone'),
+      () => (this.isClosed(mailbox) ? 'closed' : 'gone'),
     );
   }
 
-  take<T>(channel: number, max: number, timeout?: number): Promise<TakeOutcome<T>> {
-    const lost = (): TakeOutcome<T> => ({ kind: this.isClosed(channel) ? 'end' : 'gone' });
+  take<T>(mailbox: number, max: number, timeout?: number): Promise<TakeOutcome<T>> {
+    const lost = (): TakeOutcome<T> => ({ kind: this.isClosed(mailbox) ? 'end' : 'gone' });
     if (!this.#connected()) return Promise.resolve(lost());
     return this.#request<TakeOutcome<T>>(
-      channel,
-      (id) => ({ t: 'take', c: channel, id, max, timeout }),
+      mailbox,
+      (id) => ({ t: 'take', c: mailbox, id, max, timeout }),
       [],
       ({ message, items }) => {
         if (message.t !== 'taken') return { kind: 'gone' };
@@ -138,23 +138,23 @@ export class ChannelConnection {
     );
   }
 
-  giveBack(channel: number, items: unknown[]): void {
+  giveBack(mailbox: number, items: unknown[]): void {
     if (items.length > 0)
       void this.#request(
         undefined,
-        (id) => ({ t: 'give-back', c: channel, id }),
+        (id) => ({ t: 'give-back', c: mailbox, id }),
         items,
         () => {},
         () => {},
       );
   }
 
-  close(channel: number, discard: boolean): void {
-    this.#closedChannels.add(channel);
-    this.#returnCredit(channel);
+  close(mailbox: number, discard: boolean): void {
+    this.#closedMailboxes.add(mailbox);
+    this.#returnCredit(mailbox);
     void this.#request(
       undefined,
-      (id) => ({ t: 'close', c: channel, id, discard }),
+      (id) => ({ t: 'close', c: mailbox, id, discard }),
       [],
       () => {},
       () => {},
@@ -163,7 +163,7 @@ export class ChannelConnection {
 
   /**
    * Hands back unused credit, withdraws this side's waiting requests (they end as
-   * `cancelled`) and closes the connection. The channels stay open for others.
+   * `cancelled`) and closes the connection. The mailboxes stay open for others.
    */
   dispose(): Promise<void> {
     this.#disposing ??= this.#disconnect();
@@ -176,7 +176,7 @@ export class ChannelConnection {
       this.#gone = true;
       return;
     }
-    for (const channel of this.#credit.keys()) this.#returnCredit(channel);
+    for (const mailbox of this.#credit.keys()) this.#returnCredit(mailbox);
     await this.#request(
       undefined,
       (id) => ({ t: 'bye', id }),
@@ -211,7 +211,7 @@ export class ChannelConnection {
   }
 
   #request<Result>(
-    channel: number | undefined,
+    mailbox: number | undefined,
     makeMessage: (id: number) => ClientMessage,
     items: unknown[],
     answer: (reply: Reply) => Result,
@@ -222,7 +222,7 @@ export class ChannelConnection {
     const id = this.#nextId++;
     const result = new Promise<Result>((resolve) => {
       this.#pending.set(id, {
-        channel,
+        mailbox,
         answer: (reply) => resolve(answer(reply)),
         lost: () => resolve(lost()),
       });
@@ -240,7 +240,7 @@ export class ChannelConnection {
       case 'bye': {
         const request = this.#pending.get(message.id);
         this.#pending.delete(message.id);
-        if (request?.channel !== undefined && 'size' in message) this.#sizes.set(request.channel, message.size);
+        if (request?.mailbox !== undefined && 'size' in message) this.#sizes.set(request.mailbox, message.size);
         request?.answer({ message, items });
         this.#refreshKeepAlive();
         return;
@@ -253,27 +253,27 @@ export class ChannelConnection {
       case 'revoke':
         return this.#returnCredit(message.c);
       case 'closed':
-        this.#closedChannels.add(message.c);
+        this.#closedMailboxes.add(message.c);
         return this.#returnCredit(message.c);
     }
   }
 
-  #returnCredit(channel: number): void {
-    const credit = this.#credit.get(channel) ?? 0;
+  #returnCredit(mailbox: number): void {
+    const credit = this.#credit.get(mailbox) ?? 0;
     if (credit === 0) return;
-    this.#credit.set(channel, 0);
-    this.#connected()?.write({ t: 'return-credit', c: channel, n: credit } satisfies ClientMessage);
+    this.#credit.set(mailbox, 0);
+    this.#connected()?.write({ t: 'return-credit', c: mailbox, n: credit } satisfies ClientMessage);
   }
 
-  #batchHeader(channel: number): ClientMessage {
-    let header = this.#batchHeaders.get(channel);
-    if (!header) this.#batchHeaders.set(channel, (header = { t: 'items', c: channel }));
+  #batchHeader(mailbox: number): ClientMessage {
+    let header = this.#batchHeaders.get(mailbox);
+    if (!header) this.#batchHeaders.set(mailbox, (header = { t: 'items', c: mailbox }));
     return header;
   }
 
   /**
    * The connection ended (the owner finished, was disposed, or died): answer what
-   * is pending. A socket that never connected means the channels are no longer
+   * is pending. A socket that never connected means the mailboxes are no longer
    * served: they were closed and drained (or the owner ended) before this handle
    * first asked, so they count as closed: takes see a clean end of stream.
    */
@@ -284,10 +284,10 @@ export class ChannelConnection {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const request of pending) request.lost();
-    for (const channel of this.#creditWaiters.keys()) this.#releaseCreditWaiters(channel);
+    for (const mailbox of this.#creditWaiters.keys()) this.#releaseCreditWaiters(mailbox);
   }
 
-  /** Whether this side still expects an answer or has bytes to write (see channel-protocol.ts). */
+  /** Whether this side still expects an answer or has bytes to write (see protocol.ts). */
   #expectsMore(): boolean {
     if (this.#pending.size > 0 || this.#writer?.busy) return true;
     for (const waiting of this.#creditWaiters.values()) if (waiting.length > 0) return true;
@@ -304,38 +304,38 @@ export class ChannelConnection {
   }
 }
 
-/** A ChannelEndpoint that talks to the owner over a ChannelConnection. */
-class RemoteEndpoint<T> implements ChannelEndpoint<T> {
+/** A Endpoint that talks to the owner over a TransportConnection. */
+class RemoteEndpoint<T> implements Endpoint<T> {
   readonly batchSize = REMOTE_BATCH;
-  readonly #connection: ChannelConnection;
-  readonly #channel: number;
+  readonly #connection: TransportConnection;
+  readonly #mailbox: number;
 
-  constructor(connection: ChannelConnection, channel: number) {
+  constructor(connection: TransportConnection, mailbox: number) {
     this.#connection = connection;
-    this.#channel = channel;
+    this.#mailbox = mailbox;
   }
 
   put(item: T, timeout?: number): Promise<PutOutcome> {
-    return this.#connection.put(this.#channel, item, timeout);
+    return this.#connection.put(this.#mailbox, item, timeout);
   }
 
   take(max: number, timeout?: number): Promise<TakeOutcome<T>> {
-    return this.#connection.take<T>(this.#channel, max, timeout);
+    return this.#connection.take<T>(this.#mailbox, max, timeout);
   }
 
   giveBack(items: T[]): void {
-    this.#connection.giveBack(this.#channel, items);
+    this.#connection.giveBack(this.#mailbox, items);
   }
 
   close(discard: boolean): void {
-    this.#connection.close(this.#channel, discard);
+    this.#connection.close(this.#mailbox, discard);
   }
 
   get closed(): boolean {
-    return this.#connection.isClosed(this.#channel);
+    return this.#connection.isClosed(this.#mailbox);
   }
 
   get size(): number {
-    return this.#connection.lastKnownSize(this.#channel);
+    return this.#connection.lastKnownSize(this.#mailbox);
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Frames: how channel messages travel as bytes over a socket.
+ * Frames: how mailbox messages travel as bytes over a socket.
  *
  * A socket carries a stream of bytes with no message boundaries, so every message
  * is a frame that starts with its length:
  *
  *   [u32 body length][u32 header length][header][u32 item count][items]
  *
- * The header is a small control object (which request, which channel). The items
+ * The header is a small control object (which request, which mailbox). The items
  * are written one after another into one V8 serializer stream: the same structured
  * clone format that worker_threads and `serialization: 'advanced'` use, so Map, Set,
  * Date, typed arrays and friends survive. Writing each item into the open stream at

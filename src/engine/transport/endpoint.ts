@@ -1,38 +1,38 @@
 /**
- * One side's access to one channel. Queue and Pipe are written against this
+ * One side's access to one mailbox. Queue and Pipe are written against this
  * interface only, so the same code works in the owner (a `LocalEndpoint`, which
- * calls the ChannelState directly) and anywhere else (a remote endpoint from
- * channel-client.ts, which sends messages to the owner).
+ * calls the Mailbox directly) and anywhere else (a remote endpoint from
+ * client.ts, which sends messages to the owner).
  *
  * Endpoints assume the caller already checked each item with assertCloneable.
  * Both kinds store a copy: items are copied, never shared, wherever they go.
  */
-import type { PutOutcome, TakeOutcome } from './channel-protocol.js';
-import type { ChannelState } from './channel-state.js';
+import type { PutOutcome, TakeOutcome } from './protocol.js';
+import type { Mailbox } from './mailbox.js';
 
-export interface ChannelEndpoint<T> {
+export interface Endpoint<T> {
   /** Adds a copy of `item`, waiting for room up to `timeout` ms. */
   put(item: T, timeout?: number): Promise<PutOutcome>;
-  /** Takes 1 to `max` items, waiting up to `timeout` ms while the channel is empty. */
+  /** Takes 1 to `max` items, waiting up to `timeout` ms while the mailbox is empty. */
   take(max: number, timeout?: number): Promise<TakeOutcome<T>>;
-  /** Returns items taken but not used to the front of the channel. */
+  /** Returns items taken but not used to the front of the mailbox. */
   giveBack(items: T[]): void;
-  /** Closes the channel for everyone; `discard` drops what is left. */
+  /** Closes the mailbox for everyone; `discard` drops what is left. */
   close(discard: boolean): void;
-  /** Whether this side knows the channel is closed. */
+  /** Whether this side knows the mailbox is closed. */
   readonly closed: boolean;
-  /** Items in the channel: exact in the owner, the last figure the owner reported elsewhere. */
+  /** Items in the mailbox: exact in the owner, the last figure the owner reported elsewhere. */
   readonly size: number;
   /** How many items an iteration takes at once (1 in the owner: nothing to save there). */
   readonly batchSize: number;
 }
 
 /** The owner's endpoint: calls the state directly. */
-export class LocalEndpoint<T> implements ChannelEndpoint<T> {
+export class LocalEndpoint<T> implements Endpoint<T> {
   readonly batchSize = 1;
-  #state: ChannelState<T>;
+  #state: Mailbox<T>;
 
-  constructor(state: ChannelState<T>) {
+  constructor(state: Mailbox<T>) {
     this.#state = state;
   }
 
@@ -62,13 +62,13 @@ export class LocalEndpoint<T> implements ChannelEndpoint<T> {
 }
 
 /**
- * Yields the channel's items until it is closed and drained (`end`), taking
+ * Yields the mailbox's items until it is closed and drained (`end`), taking
  * `endpoint.batchSize` at a time. Any other way of ending becomes the error
  * `failure(outcome)` makes. Items taken but not yielded (the loop broke early)
- * go back to the channel.
+ * go back to the mailbox.
  */
 export async function* iterateEndpoint<T>(
-  endpoint: ChannelEndpoint<T>,
+  endpoint: Endpoint<T>,
   failure: (outcome: Exclude<TakeOutcome<T>['kind'], 'items'>) => Error,
 ): AsyncGenerator<T, void, undefined> {
   let batch: T[] = [];

@@ -1,5 +1,5 @@
 /**
- * The owner's side of the transport: it keeps the ChannelStates of one Queue or
+ * The owner's side of the transport: it keeps the Mailboxes of one Queue or
  * Pipe and serves them on a local socket, so that any thread or process holding
  * the socket's address (a worker, a child, a grandchild) can put and take.
  *
@@ -10,16 +10,16 @@
  *
  * The server never keeps the owner alive (it is unref'd): the owner lives as long
  * as its own work, threads and children do. It shuts down by itself once every
- * channel is finished (closed and drained), or at once on `dispose()`.
+ * mailbox is finished (closed and drained), or at once on `dispose()`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalEndpoint } from './channel-endpoint.js';
-import { FrameReader, FrameWriter } from './channel-frames.js';
-import { CREDIT_WINDOW, type ClientMessage, type ServerMessage } from './channel-protocol.js';
-import { ChannelState } from './channel-state.js';
+import { LocalEndpoint } from './endpoint.js';
+import { FrameReader, FrameWriter } from './frames.js';
+import { CREDIT_WINDOW, type ClientMessage, type ServerMessage } from './protocol.js';
+import { Mailbox } from './mailbox.js';
 
 /** A fresh local socket address that only this call knows. */
 function uniqueSocketAddress(): string {
@@ -29,21 +29,21 @@ function uniqueSocketAddress(): string {
   return join(tmpdir(), `${unique}.sock`);
 }
 
-export class ChannelHost<T> {
+export class TransportHost<T> {
   /** Where remote handles connect. */
   readonly address = uniqueSocketAddress();
-  readonly #states: ChannelState<T>[];
+  readonly #states: Mailbox<T>[];
   readonly #server: Server;
   readonly #connections = new Set<ServedConnection<T>>();
   #shutDown = false;
 
-  /** One channel per entry of `capacities`. */
+  /** One mailbox per entry of `capacities`. */
   constructor(capacities: readonly number[]) {
-    this.#states = capacities.map((capacity) => new ChannelState<T>(capacity));
-    this.#states.forEach((state, channel) =>
+    this.#states = capacities.map((capacity) => new Mailbox<T>(capacity));
+    this.#states.forEach((state, mailbox) =>
       state.watch({
-        creditNeeded: () => this.#connections.forEach((connection) => connection.revoke(channel)),
-        closed: () => this.#connections.forEach((connection) => connection.tellClosed(channel)),
+        creditNeeded: () => this.#connections.forEach((connection) => connection.revoke(mailbox)),
+        closed: () => this.#connections.forEach((connection) => connection.tellClosed(mailbox)),
         finished: () => {
           if (this.#states.every((each) => each.finished)) this.#shutdown();
         },
@@ -51,18 +51,18 @@ export class ChannelHost<T> {
     );
     this.#server = createServer((socket) => this.#accept(socket));
     // Listening fails only if the address is taken, which a fresh UUID rules out;
-    // a remote handle would then report the channel as unreachable.
+    // a remote handle would then report the mailbox as unreachable.
     this.#server.on('error', () => this.#shutdown());
     this.#server.listen(this.address);
     this.#server.unref();
   }
 
-  /** The owner's own access to channel `channel`. */
-  endpoint(channel: number): LocalEndpoint<T> {
-    return new LocalEndpoint(this.#states[channel]);
+  /** The owner's own access to mailbox `mailbox`. */
+  endpoint(mailbox: number): LocalEndpoint<T> {
+    return new LocalEndpoint(this.#states[mailbox]);
   }
 
-  /** Closes every channel, drops what is left and stops serving; resolves once all sockets are closed. */
+  /** Closes every mailbox, drops what is left and stops serving; resolves once all sockets are closed. */
   async dispose(): Promise<void> {
     for (const state of this.#states) state.close(true);
     this.#shutdown();
@@ -72,7 +72,7 @@ export class ChannelHost<T> {
   #accept(socket: Socket): void {
     socket.unref();
     const connection = new ServedConnection(socket, this.#states);
-    // After shutdown the connection still hears which channels are closed, then ends.
+    // After shutdown the connection still hears which mailboxes are closed, then ends.
     if (this.#shutDown) return connection.end();
     this.#connections.add(connection);
     void connection.closedPromise.then(() => this.#connections.delete(connection));
@@ -90,17 +90,17 @@ export class ChannelHost<T> {
 class ServedConnection<T> {
   readonly closedPromise: Promise<void>;
   readonly #socket: Socket;
-  readonly #states: ChannelState<T>[];
+  readonly #states: Mailbox<T>[];
   readonly #reader = new FrameReader<ClientMessage>();
   readonly #writer: FrameWriter;
-  /** Credit this connection holds, per channel. */
+  /** Credit this connection holds, per mailbox. */
   readonly #held: number[];
   readonly #withdraw = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
   #alive = true;
   #ended = false;
 
-  constructor(socket: Socket, states: ChannelState<T>[]) {
+  constructor(socket: Socket, states: Mailbox<T>[]) {
     this.#socket = socket;
     this.#states = states;
     this.#held = states.map(() => 0);
@@ -117,21 +117,21 @@ class ServedConnection<T> {
     });
     socket.on('error', () => {}); // 'close' follows; the peer went away.
     socket.once('close', () => this.#gone());
-    for (const [channel, state] of states.entries()) if (state.closed) this.tellClosed(channel);
+    for (const [mailbox, state] of states.entries()) if (state.closed) this.tellClosed(mailbox);
   }
 
-  /** Asks for this connection's unused credit on `channel` back. */
-  revoke(channel: number): void {
-    if (this.#held[channel] > 0) this.#send({ t: 'revoke', c: channel });
+  /** Asks for this connection's unused credit on `mailbox` back. */
+  revoke(mailbox: number): void {
+    if (this.#held[mailbox] > 0) this.#send({ t: 'revoke', c: mailbox });
   }
 
-  tellClosed(channel: number): void {
-    this.#send({ t: 'closed', c: channel });
+  tellClosed(mailbox: number): void {
+    this.#send({ t: 'closed', c: mailbox });
   }
 
   /**
    * Ends the connection once the answers in flight are sent. (The take that
-   * finishes a channel is answered a moment after it triggers this call.)
+   * finishes a mailbox is answered a moment after it triggers this call.)
    */
   end(): void {
     setImmediate(() => {
@@ -150,7 +150,7 @@ class ServedConnection<T> {
   #handle(message: ClientMessage, items: T[]): void {
     if (message.t === 'bye') return this.#bye(message.id);
     const state = this.#states[message.c];
-    if (!state) throw new Error(`no channel ${message.c}`);
+    if (!state) throw new Error(`no mailbox ${message.c}`);
     const wait = { timeout: 'timeout' in message ? message.timeout : undefined, keepAlive: false, signal: this.#withdraw.signal };
     switch (message.t) {
       case 'put':
@@ -187,10 +187,10 @@ class ServedConnection<T> {
     }
   }
 
-  /** Tops this connection's credit on `channel` up to the window, as far as there is room. */
-  #grant(channel: number, state: ChannelState<T>): number {
-    const granted = state.reserve(CREDIT_WINDOW - this.#held[channel]);
-    this.#held[channel] += granted;
+  /** Tops this connection's credit on `mailbox` up to the window, as far as there is room. */
+  #grant(mailbox: number, state: Mailbox<T>): number {
+    const granted = state.reserve(CREDIT_WINDOW - this.#held[mailbox]);
+    this.#held[mailbox] += granted;
     return granted;
   }
 
@@ -209,9 +209,9 @@ class ServedConnection<T> {
   #gone(): void {
     this.#alive = false;
     this.#withdraw.abort();
-    for (const [channel, credit] of this.#held.entries()) {
-      this.#held[channel] = 0;
-      if (credit > 0) this.#states[channel].unreserve(credit);
+    for (const [mailbox, credit] of this.#held.entries()) {
+      this.#held[mailbox] = 0;
+      if (credit > 0) this.#states[mailbox].unreserve(credit);
     }
   }
 }

@@ -1,15 +1,15 @@
 /**
- * The messages between a remote handle (channel-client.ts) and the process that
- * owns the channels (channel-host.ts). Every message names a channel `c` (a Queue
- * has one channel, a duplex Pipe two: one inbox per end). Items travel beside the
- * header, in the frame (channel-frames.ts).
+ * The messages between a remote handle (client.ts) and the process that
+ * owns the mailboxes (host.ts). Every message names a mailbox `c` (a Queue
+ * has one mailbox, a duplex Pipe two: one inbox per end). Items travel beside the
+ * header, in the frame (frames.ts).
  *
  * Credit: a remote producer may put without waiting for an answer as long as it
  * holds credit, a number of slots the owner reserved for it (as in HTTP/2 or AMQP
  * flow control). A `put` without credit is a request that waits at the owner like
  * any other put; its answer grants the next credit, and so does the owner's answer
  * to every batch of items put with credit. The owner asks credit back
- * (`revoke`) when a put elsewhere would otherwise wait, and when the channel closes.
+ * (`revoke`) when a put elsewhere would otherwise wait, and when the mailbox closes.
  */
 
 /**
