@@ -11,7 +11,7 @@ export { Barrier, BrokenBarrierError, MAX_BARRIER_PARTIES, type BarrierHandle } 
 export { AsyncLock, AsyncSemaphore, AcquireTimeoutError, type AcquireOptions, type Release } from './async-lock.js';
 export type { SharedHandle } from './shared-cells.js';
 // Labs: functions the unit 05 notebook calls; each returns plain data and has a chart function.
-export { LabTimeoutError, LabWorkerError } from './labs/lab-workers.js';
+export { LabTimeoutError, LabWorkerError } from './labs/lab-team.js';
 export {
   runRaceLab,
   raceLabDistributionChart,

@@ -20,9 +20,9 @@ import type { ChartConfiguration } from 'chart.js';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
 import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, checkTimeout } from '../engine/validate.js';
 import type { LockPairResult, LockPairSpec, PairStrategy } from './deadlock-tasks.js';
-import { LabTeam, rethrowFailures, timeBound, type MemberEnd, type TimeBound } from './lab-team.js';
+import { LabTeam, rethrowFailures, timeBound, type MemberEnd, type TimeBound } from '../05-races-and-locks/labs/lab-team.js';
 import { superviseTeam, type BreakMethod } from './supervisor.js';
-import { TeamControl } from './team-control.js';
+import { TeamControl } from '../05-races-and-locks/labs/team-control.js';
 import { buildWaitForGraph, describeCycle, type WaitForGraph } from './wait-for-graph.js';
 
 const WORKER_MODULE = '07-deadlock-and-starvation/deadlock-tasks.ts';

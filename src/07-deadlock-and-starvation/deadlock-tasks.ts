@@ -18,7 +18,7 @@
  * can collide forever (a livelock).
  */
 import { Lock, type LockHandle } from '../05-races-and-locks/shared-lock.js';
-import { TeamControl, type TeamControlHandle } from './team-control.js';
+import { TeamControl, type TeamControlHandle } from '../05-races-and-locks/labs/team-control.js';
 import { acquireOrGiveUp, randomBackOff, type WaitEnd } from './worker-steps.js';
 
 export type PairStrategy = 'naive' | 'ordered' | 'try-backoff' | 'timeout-retry';

@@ -6,7 +6,7 @@
  * moment an unfair lock lets the releasing thread win again.
  */
 import { Lock, type LockHandle } from '../05-races-and-locks/shared-lock.js';
-import { TeamControl, type TeamControlHandle } from './team-control.js';
+import { TeamControl, type TeamControlHandle } from '../05-races-and-locks/labs/team-control.js';
 import { TestAndSetLock, type TestAndSetLockHandle } from './test-and-set-lock.js';
 import { TicketLock, type TicketLockHandle } from './ticket-lock.js';
 

@@ -14,8 +14,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
 import { checkCount, checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
 import type { FairnessLockKind, LockHammerSpec } from './fairness-tasks.js';
-import { LabTeam, rethrowFailures, timeBound } from './lab-team.js';
-import { TeamControl } from './team-control.js';
+import { LabTeam, rethrowFailures, timeBound } from '../05-races-and-locks/labs/lab-team.js';
+import { TeamControl } from '../05-races-and-locks/labs/team-control.js';
 import { TestAndSetLock } from './test-and-set-lock.js';
 import { TicketLock } from './ticket-lock.js';
 

@@ -13,7 +13,7 @@
  */
 import { Semaphore, type SemaphoreHandle } from '../05-races-and-locks/semaphore.js';
 import { Lock, type LockHandle } from '../05-races-and-locks/shared-lock.js';
-import { TeamControl, type TeamControlHandle } from './team-control.js';
+import { TeamControl, type TeamControlHandle } from '../05-races-and-locks/labs/team-control.js';
 import { LISTEN_SLICE_MS, acquireOrGiveUp, randomBackOff } from './worker-steps.js';
 
 export type DiningStrategy = 'naive' | 'ordered' | 'waiter';

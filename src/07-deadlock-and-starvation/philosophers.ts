@@ -12,10 +12,10 @@ import type { ChartConfiguration } from 'chart.js';
 import { Semaphore } from '../05-races-and-locks/semaphore.js';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
 import { checkCount, checkOneOf, checkOptions, checkPositiveInteger, checkTimeout } from '../engine/validate.js';
-import { LabTeam, rethrowFailures, timeBound } from './lab-team.js';
+import { LabTeam, rethrowFailures, timeBound } from '../05-races-and-locks/labs/lab-team.js';
 import type { DiningStrategy, PhilosopherResult, PhilosopherSpec } from './philosopher-tasks.js';
 import { superviseTeam, type DeadlockFound } from './supervisor.js';
-import { TeamControl } from './team-control.js';
+import { TeamControl } from '../05-races-and-locks/labs/team-control.js';
 
 const WORKER_MODULE = '07-deadlock-and-starvation/philosopher-tasks.ts';
 export const DINING_STRATEGIES: readonly DiningStrategy[] = ['naive', 'ordered', 'waiter'];

@@ -18,7 +18,7 @@
  * common choice: it has usually done the least work.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { LabTeam } from './lab-team.js';
+import type { LabTeam } from '../05-races-and-locks/labs/lab-team.js';
 import { buildWaitForGraph, threadsInCycle, watchForDeadlock, type LockView, type WaitForGraph } from './wait-for-graph.js';
 
 export type BreakMethod = 'give-up' | 'terminate';

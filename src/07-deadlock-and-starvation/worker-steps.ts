@@ -13,7 +13,7 @@
  * Runs in workers only: it blocks.
  */
 import type { Lock } from '../05-races-and-locks/shared-lock.js';
-import type { TeamControl } from './team-control.js';
+import type { TeamControl } from '../05-races-and-locks/labs/team-control.js';
 
 /** How a cancellable wait for a lock ended. */
 export type WaitEnd = 'acquired' | 'gave-up' | 'stopped';

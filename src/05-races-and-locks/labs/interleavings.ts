@@ -29,7 +29,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { timelineChart, type Span } from '../../01-threads-vs-async/timeline.js';
 import { checkOneOf, checkOptions, checkTimeout, describeValue } from '../../engine/validate.js';
 import { Lock } from '../shared-lock.js';
-import { LabTimeoutError, LabWorkers } from './lab-workers.js';
+import { LabTeam, LabTimeoutError } from './lab-team.js';
 import {
   ACQUIRING,
   DONE,
@@ -189,18 +189,20 @@ export async function runInterleaving(
   const locks = lockNames.map(() => new Lock());
   const usesRegisters = programs.flat().some((instruction) => ['load', 'add', 'store'].includes(instruction.op));
   const control = new Int32Array(new SharedArrayBuffer(controlCells(workers) * 4));
-  const team = new LabWorkers(
+  const team = new LabTeam<void>(
     '05-races-and-locks/labs/interleaving-worker.ts',
-    workers,
-    (index): InterleavingWorkerData => ({
-      control: control.buffer as SharedArrayBuffer,
-      index,
-      program: programs[index].map((instruction) => instruction.text),
-      lockNames,
-      locks: locks.map((lock) => lock.handle),
+    Array.from({ length: workers }, (_, index) => {
+      const data: InterleavingWorkerData = {
+        control: control.buffer as SharedArrayBuffer,
+        index,
+        program: programs[index].map((instruction) => instruction.text),
+        lockNames,
+        locks: locks.map((lock) => lock.handle),
+      };
+      return { name: String(index), task: 'interleavingWorker', args: [data] };
     }),
-    { cells: control, index: WAKE },
   );
+  const wake = { cells: control, index: WAKE };
 
   const read = (w: number, field: number): number => Atomics.load(control, workerCell(w, field));
   const granted = new Array<number>(workers).fill(0);
@@ -253,6 +255,7 @@ export async function runInterleaving(
       () => Array.from({ length: workers }, (_, v) => atRest(v)).every(Boolean),
       deadline,
       `worker ${w} to take step "${instruction.text}"`,
+      wake,
       STEP_POLL_MS,
     );
     const woken = Array.from({ length: workers }, (_, v) => v).filter((v) => v !== w && read(v, DONE) > before[v]);
@@ -295,6 +298,7 @@ export async function runInterleaving(
       () => Array.from({ length: workers }, (_, w) => read(w, STATUS) === IDLE).every(Boolean),
       deadline,
       `${workers} workers to start`,
+      wake,
     );
     let deadlocked = false;
     for (let turn = 0; turn < turns.length && !deadlocked; turn++) {
@@ -371,7 +375,7 @@ export async function runInterleaving(
     }
     throw error;
   } finally {
-    await team.end();
+    await team.terminateAll();
   }
 }
 

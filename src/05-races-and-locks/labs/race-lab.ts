@@ -26,7 +26,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
 import { checkOptions, checkOneOf, checkPositiveInteger, checkTimeout, describeValue } from '../../engine/validate.js';
 import { Lock } from '../shared-lock.js';
-import { LabTimeoutError, LabWorkers, median } from './lab-workers.js';
+import { LabTeam, LabTimeoutError, median } from './lab-team.js';
 import {
   CONTROL_CELLS,
   DONE,
@@ -146,21 +146,23 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const spans = new Float64Array(new SharedArrayBuffer(workers * 2 * 8));
   const lock = new Lock();
-  const team = new LabWorkers(
+  const team = new LabTeam<void>(
     '05-races-and-locks/labs/race-worker.ts',
-    workers,
-    (index): RaceWorkerData => ({
-      control: control.buffer as SharedArrayBuffer,
-      counter: counter.buffer as SharedArrayBuffer,
-      spans: spans.buffer as SharedArrayBuffer,
-      lock: lock.handle,
-      index,
-      workers,
+    Array.from({ length: workers }, (_, index) => {
+      const data: RaceWorkerData = {
+        control: control.buffer as SharedArrayBuffer,
+        counter: counter.buffer as SharedArrayBuffer,
+        spans: spans.buffer as SharedArrayBuffer,
+        lock: lock.handle,
+        index,
+        workers,
+      };
+      return { name: String(index), task: 'raceWorker', args: [data] };
     }),
-    { cells: control, index: WAKE },
   );
+  const wake = { cells: control, index: WAKE };
   try {
-    await team.waitFor(() => Atomics.load(control, READY) === workers, deadline, `${workers} race workers to start`);
+    await team.waitFor(() => Atomics.load(control, READY) === workers, deadline, `${workers} race workers to start`, wake);
     let round = 0;
     /** One round: every worker adds `count` with `variant`; returns the final counter and the time it took. */
     const playRound = async (variant: RaceLabVariant, count: number): Promise<{ final: number; ms: number }> => {
@@ -171,7 +173,7 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
       Atomics.store(control, ROUND, round);
       Atomics.notify(control, ROUND);
       const doneAt = workers * round;
-      await team.waitFor(() => Atomics.load(control, DONE) >= doneAt, deadline, `run ${round} (${variant}) to finish`);
+      await team.waitFor(() => Atomics.load(control, DONE) >= doneAt, deadline, `run ${round} (${variant}) to finish`, wake);
       const starts = Array.from({ length: workers }, (_, i) => spans[2 * i]);
       const ends = Array.from({ length: workers }, (_, i) => spans[2 * i + 1]);
       return { final: Atomics.load(counter, 0), ms: Math.max(...ends) - Math.min(...starts) };
@@ -206,7 +208,7 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
     }
     throw error;
   } finally {
-    await team.end();
+    await team.terminateAll();
   }
 }
 

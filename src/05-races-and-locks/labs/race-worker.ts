@@ -1,6 +1,7 @@
 /**
- * A race lab worker: started once, it runs one loop of increments per round of
- * the lab (see race-protocol.ts), on the counter every worker shares.
+ * A race lab worker (`raceWorker`, which a LabTeam runs on a Thread): started
+ * once, it runs one loop of increments per round of the lab (see
+ * race-protocol.ts), on the counter every worker shares.
  *
  * The "plain" loop is a read-modify-write in two separate steps: read the
  * counter, write it back plus one. Another worker can write in between, and its
@@ -13,17 +14,10 @@
  * started). Atomics operations are never merged or hoisted, so every iteration
  * really reads and really writes shared memory.
  */
-import { workerData } from 'node:worker_threads';
 import { Lock } from '../shared-lock.js';
 import { now } from '../../01-threads-vs-async/timeline.js';
-import { signalChange } from './lab-workers.js';
+import { signalChange } from './lab-team.js';
 import { ARRIVED, DONE, INCREMENTS, RACE_LAB_VARIANTS, READY, ROUND, VARIANT, WAKE, type RaceWorkerData } from './race-protocol.js';
-
-const data = workerData as RaceWorkerData;
-const control = new Int32Array(data.control);
-const counter = new Int32Array(data.counter);
-const spans = new Float64Array(data.spans);
-const lock = Lock.from(data.lock);
 
 /** A worker that hears nothing for this long assumes the lab is gone, and ends. */
 const IDLE_LIMIT_MS = 120_000;
@@ -51,7 +45,7 @@ function lockedIncrements(cells: Int32Array, count: number, mutex: Lock): void {
 }
 
 /** Sleeps until the main thread releases a round after `round`; returns its number (0: give up). */
-function nextRound(round: number): number {
+function nextRound(control: Int32Array, round: number): number {
   const idleSince = performance.now();
   for (;;) {
     const current = Atomics.load(control, ROUND);
@@ -61,9 +55,9 @@ function nextRound(round: number): number {
   }
 }
 
-/** Counts this worker in and spins until every worker has arrived for `round`. */
-function startTogether(round: number): void {
-  const everyone = data.workers * round;
+/** Counts this worker in and spins until every one of `workers` has arrived for `round`. */
+function startTogether(control: Int32Array, workers: number, round: number): void {
+  const everyone = workers * round;
   if (Atomics.add(control, ARRIVED, 1) + 1 >= everyone) {
     Atomics.notify(control, ARRIVED);
     return;
@@ -76,18 +70,25 @@ function startTogether(round: number): void {
   }
 }
 
-Atomics.add(control, READY, 1);
-signalChange(control, WAKE);
-
-for (let round = nextRound(0); round > 0; round = nextRound(round)) {
-  const variant = RACE_LAB_VARIANTS[Atomics.load(control, VARIANT)];
-  const count = Atomics.load(control, INCREMENTS);
-  startTogether(round);
-  spans[2 * data.index] = now();
-  if (variant === 'plain') plainIncrements(counter, count);
-  else if (variant === 'atomic') atomicIncrements(counter, count);
-  else lockedIncrements(counter, count, lock);
-  spans[2 * data.index + 1] = now();
-  Atomics.add(control, DONE, 1);
+/** Runs the rounds the main thread releases, until it stops releasing them (or ends this thread). */
+export function raceWorker(data: RaceWorkerData): void {
+  const control = new Int32Array(data.control);
+  const counter = new Int32Array(data.counter);
+  const spans = new Float64Array(data.spans);
+  const lock = Lock.from(data.lock);
+  Atomics.add(control, READY, 1);
   signalChange(control, WAKE);
+
+  for (let round = nextRound(control, 0); round > 0; round = nextRound(control, round)) {
+    const variant = RACE_LAB_VARIANTS[Atomics.load(control, VARIANT)];
+    const count = Atomics.load(control, INCREMENTS);
+    startTogether(control, data.workers, round);
+    spans[2 * data.index] = now();
+    if (variant === 'plain') plainIncrements(counter, count);
+    else if (variant === 'atomic') atomicIncrements(counter, count);
+    else lockedIncrements(counter, count, lock);
+    spans[2 * data.index + 1] = now();
+    Atomics.add(control, DONE, 1);
+    signalChange(control, WAKE);
+  }
 }

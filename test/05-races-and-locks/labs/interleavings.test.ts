@@ -1,7 +1,7 @@
 /** Unit 05's forced interleavings: real workers, one step at a time, in the order a schedule names. */
 import assert from 'node:assert/strict';
 import { renderChartPng } from '../../../src/notebook/charts.js';
-import { LabTimeoutError, LabWorkerError } from '../../../src/05-races-and-locks/labs/lab-workers.js';
+import { LabTimeoutError, LabWorkerError } from '../../../src/05-races-and-locks/labs/lab-team.js';
 import { interleavingChart, runInterleaving, type InterleavingResult } from '../../../src/05-races-and-locks/labs/interleavings.js';
 
 /** "worker instruction x" per row: the run at a glance. */

@@ -1,7 +1,7 @@
 /** Unit 05's race lab: the plain counter loses updates (almost) every run; Atomics.add and the Lock never do. */
 import assert from 'node:assert/strict';
 import { renderChartPng } from '../../../src/notebook/charts.js';
-import { LabTimeoutError } from '../../../src/05-races-and-locks/labs/lab-workers.js';
+import { LabTimeoutError } from '../../../src/05-races-and-locks/labs/lab-team.js';
 import { raceLabCostChart, raceLabDistributionChart, runRaceLab } from '../../../src/05-races-and-locks/labs/race-lab.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -1,19 +1,40 @@
 /**
- * A team of worker threads for a lab, with a hard time bound.
+ * The one harness every lab of units 05 and 07 runs its worker threads with: a
+ * team of kit Threads, each running an export of a worker module (compiled, in
+ * dist/), with a hard time bound.
  *
- * Each member is a kit Thread running an export of one of this unit's worker
- * modules (compiled, in dist/). The team shares a TeamControl (start gate, stop
- * and give-up flags, counters). The one promise a lab makes: it returns within
- * its time bound and leaves no worker behind, even when the workers deadlock.
- * `finish(deadline)` asks everyone to stop, waits for each until the deadline
- * and terminates whoever is still there; `terminateAll()` (in a finally) covers
- * errors. Terminating a worker is the last resort, not a fix: it does not
- * release the locks the worker holds (see the deadlock lab).
+ * The one promise a lab makes: it returns within its time bound and leaves no
+ * worker behind, even when the workers deadlock. `finish(deadline)` asks
+ * everyone to stop, waits for each until the deadline and terminates whoever is
+ * still there; `terminateAll()` (in a finally) covers errors. Terminating a
+ * worker is the last resort, not a fix: it does not release the locks the
+ * worker holds (see unit 07's deadlock lab).
+ *
+ * The main thread is the notebook kernel: it never calls `Atomics.wait`. It
+ * waits for the workers with `waitFor`, on a "wake" cell the workers bump and
+ * notify (`signalChange`) whenever something changes, through
+ * `Atomics.waitAsync`, always with a deadline, and stops at once when a member
+ * fails. A team may share a TeamControl (start gate, stop and give-up flags,
+ * counters) with its members.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { Thread } from '../01-threads-vs-async/thread.js';
-import { compiledEntry } from '../paths.js';
-import { TeamControl } from './team-control.js';
+import { Thread } from '../../01-threads-vs-async/thread.js';
+import { compiledEntry } from '../../paths.js';
+import { waitAsync } from '../atomic-wait.js';
+import type { TeamControl } from './team-control.js';
+
+/** A lab did not finish within its time bound (its workers were ended). */
+export class LabTimeoutError extends Error {
+  override readonly name = 'LabTimeoutError';
+}
+
+/** A lab's worker crashed or ended before the lab was over. */
+export class LabWorkerError extends Error {
+  override readonly name = 'LabWorkerError';
+}
+
+/** Longest single sleep in `waitFor`: a missed notify costs at most this much. */
+const POLL_MS = 50;
 
 /**
  * A lab's time bound, split in two: until `work` the workers run and are
@@ -46,13 +67,19 @@ export type MemberEnd<R> =
   | { readonly name: string; readonly status: 'terminated' };
 
 export class LabTeam<R> {
-  readonly control: TeamControl;
   readonly threads: Thread<R>[];
+  /** Rejects (with a LabWorkerError) as soon as a member fails or ends while the lab still needs it. */
+  readonly failure: Promise<never>;
   readonly #ends: Array<MemberEnd<R> | undefined>;
+  /** Members the lab ended on purpose (terminate): their end is no failure. */
+  readonly #letGo = new Set<Thread<R>>();
+  #ending = false;
 
   /** Starts one Thread per member, running `members[i].task` from `workerModule` (a path under src/). */
-  constructor(workerModule: string, members: readonly TeamMember[], control: TeamControl) {
-    this.control = control;
+  readonly #teamControl: TeamControl | undefined;
+
+  constructor(workerModule: string, members: readonly TeamMember[], control?: TeamControl) {
+    this.#teamControl = control;
     const module = compiledEntry(workerModule);
     this.threads = [];
     this.#ends = members.map(() => undefined);
@@ -63,6 +90,51 @@ export class LabTeam<R> {
     } catch (error) {
       void this.terminateAll();
       throw error;
+    }
+    this.failure = new Promise<never>((_, reject) => {
+      for (const thread of this.threads) {
+        thread.join().then(
+          () => {
+            if (!this.#ending && !this.#letGo.has(thread))
+              reject(new LabWorkerError(`worker ${thread.name} ended before the lab was over`));
+          },
+          (error: unknown) => {
+            if (!this.#ending && !this.#letGo.has(thread)) {
+              reject(new LabWorkerError(`worker ${thread.name} failed: ${(error as Error)?.stack ?? String(error)}`));
+            }
+          },
+        );
+      }
+    });
+    this.failure.catch(() => {}); // reported through waitFor, not as an unhandled rejection
+  }
+
+  /** The members' thread ids (worker_threads `threadId`), in member order. */
+  get threadIds(): number[] {
+    return this.threads.map((thread) => thread.threadId as number);
+  }
+
+  /**
+   * Resolves once `done()` is true. Sleeps on the `wake` cell with
+   * `Atomics.waitAsync` (never blocking the event loop), re-checking at least
+   * every `pollMs`. Rejects with a LabTimeoutError after `deadline` (a
+   * performance.now() time) and with a LabWorkerError if a member fails.
+   */
+  async waitFor(
+    done: () => boolean,
+    deadline: number,
+    what: string,
+    wake: { cells: Int32Array; index: number },
+    pollMs = POLL_MS,
+  ): Promise<void> {
+    const { cells, index } = wake;
+    for (;;) {
+      const seen = Atomics.load(cells, index);
+      if (done()) return;
+      const left = deadline - performance.now();
+      if (left <= 0) throw new LabTimeoutError(`timed out waiting for ${what}`);
+      const wait = waitAsync(cells, index, seen, Math.min(left, pollMs));
+      if (wait.async) await Promise.race([wait.value, this.failure]);
     }
   }
 
@@ -78,7 +150,8 @@ export class LabTeam<R> {
 
   /** Opens the start gate once every member has arrived (or throws at `deadline`, a performance.now() time). */
   async start(deadline: number): Promise<void> {
-    while (this.control.arrived < this.threads.length) {
+    const control = this.control;
+    while (control.arrived < this.threads.length) {
       const died = this.threads.find((thread) => !thread.isAlive);
       if (died) {
         await this.#endOf(this.threads.indexOf(died), 0);
@@ -90,7 +163,13 @@ export class LabTeam<R> {
       }
       await delay(5);
     }
-    this.control.openGate();
+    control.openGate();
+  }
+
+  /** The TeamControl the team was started with (a lab without one cannot use the start gate). */
+  get control(): TeamControl {
+    if (!this.#teamControl) throw new Error('this LabTeam was started without a TeamControl');
+    return this.#teamControl;
   }
 
   /** Whether every member has ended. */
@@ -110,6 +189,7 @@ export class LabTeam<R> {
   /** Ends member `index` now. Locks it holds stay held: nobody releases them. */
   async terminate(index: number): Promise<void> {
     const thread = this.threads[index];
+    this.#letGo.add(thread);
     if (thread.isAlive) {
       await thread.terminate();
       this.#ends[index] ??= { name: thread.name, status: 'terminated' };
@@ -121,14 +201,16 @@ export class LabTeam<R> {
    * time), terminates the rest, and says how each ended.
    */
   async finish(deadline: number): Promise<MemberEnd<R>[]> {
-    this.control.requestStop();
+    this.#ending = true;
+    this.#teamControl?.requestStop();
     await Promise.all(this.threads.map((_, index) => this.#endOf(index, deadline - performance.now())));
     return this.#ends as MemberEnd<R>[];
   }
 
   /** Terminates everyone still running (for finally blocks). */
   async terminateAll(): Promise<void> {
-    this.control.requestStop();
+    this.#ending = true;
+    this.#teamControl?.requestStop();
     await Promise.all(this.threads.map((_, index) => this.terminate(index).catch(() => undefined)));
   }
 
@@ -159,4 +241,18 @@ export function rethrowFailures(ends: readonly MemberEnd<unknown>[]): void {
       throw error;
     }
   }
+}
+
+/** Bumps a wake cell and wakes whoever waits on it (the worker side of LabTeam.waitFor). */
+export function signalChange(cells: Int32Array, index: number): void {
+  Atomics.add(cells, index, 1);
+  Atomics.notify(cells, index);
+}
+
+/** The median of some numbers (NaN for none). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

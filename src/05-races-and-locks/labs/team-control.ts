@@ -11,8 +11,8 @@
  * Layout: GO, ARRIVED, STOP, MET, then per member GIVE_UP, PROGRESS, RETRIES.
  * Worker-side calls block (they use `Atomics.wait`); main-side calls never do.
  */
-import { attach, attachedHandle, type Attach } from '../05-races-and-locks/shared-cells.js';
-import { checkPositiveInteger } from '../engine/validate.js';
+import { checkPositiveInteger } from '../../engine/validate.js';
+import { attach, attachedHandle, type Attach } from '../shared-cells.js';
 
 /** Plain data naming a TeamControl's cells; `TeamControl.from(handle)` rebuilds it in a worker. */
 export interface TeamControlHandle {
