@@ -12,7 +12,7 @@
  * and future, gets an Error, because the round can no longer complete correctly.
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
-import { allocateHandle, attach, attachedHandle, cellsOf, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
+import { attach, attachedHandle, openCells, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
 import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a Barrier's cells; `Barrier.from(handle)` rebuilds it in a worker. */
@@ -52,8 +52,7 @@ export class Barrier {
         throw new RangeError(`parties must be at most ${MAX_BARRIER_PARTIES}, got ${String(parties)}`);
       }
     }
-    this.handle = existing ?? allocateHandle('Barrier', CELLS);
-    this.#cells = cellsOf(this.handle, 'Barrier', CELLS);
+    ({ handle: this.handle, cells: this.#cells } = openCells<BarrierHandle>(parties, 'Barrier', CELLS));
     if (existing === undefined) Atomics.store(this.#cells, PARTIES, parties as number);
   }
 

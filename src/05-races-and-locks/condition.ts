@@ -19,7 +19,7 @@
  * `waitFor(predicate)` is that loop, written once.
  */
 import { deadlineAfter, remainingMs, runAsync, runBlocking, type WaitOutcome, type Waiting } from './atomic-wait.js';
-import { allocateHandle, attach, attachedHandle, cellsOf, type Attach, type SharedHandle } from './shared-cells.js';
+import { allocateHandle, attach, attachedHandle, openCells, type Attach, type SharedHandle } from './shared-cells.js';
 import { Lock, type LockHandle } from './shared-lock.js';
 import { registerRevivable } from '../engine/revivable.js';
 
@@ -43,18 +43,16 @@ export class Condition {
   constructor(lock?: Lock);
   constructor(lockOrExisting?: Lock | Attach<ConditionHandle>) {
     const existing = attachedHandle<ConditionHandle>(lockOrExisting);
-    if (existing !== undefined) {
-      this.#cells = cellsOf(existing, 'Condition', CELLS);
-      this.lock = Lock.from(existing.lock);
-      this.handle = existing;
-    } else {
-      if (lockOrExisting !== undefined && !(lockOrExisting instanceof Lock)) {
-        throw new TypeError(`lock must be a Lock, got ${String(lockOrExisting)}`);
-      }
-      this.lock = (lockOrExisting as Lock | undefined) ?? new Lock();
-      this.handle = { ...allocateHandle('Condition', CELLS), lock: this.lock.handle };
-      this.#cells = cellsOf(this.handle, 'Condition', CELLS);
+    if (existing === undefined && lockOrExisting !== undefined && !(lockOrExisting instanceof Lock)) {
+      throw new TypeError(`lock must be a Lock, got ${String(lockOrExisting)}`);
     }
+    // A new condition makes (or takes) its lock first: the lock's handle is part of its own.
+    const lock = existing ? Lock.from(existing.lock) : ((lockOrExisting as Lock | undefined) ?? new Lock());
+    this.lock = lock;
+    ({ handle: this.handle, cells: this.#cells } = openCells<ConditionHandle>(lockOrExisting, 'Condition', CELLS, () => ({
+      ...allocateHandle('Condition', CELLS),
+      lock: lock.handle,
+    })));
   }
 
   /** The same condition (and its lock), seen from this thread. */

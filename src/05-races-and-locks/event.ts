@@ -5,7 +5,7 @@
  * set" and they sleep again (or time out).
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
-import { allocateHandle, attach, attachedHandle, cellsOf, type Attach, type SharedHandle } from './shared-cells.js';
+import { attach, openCells, type Attach, type SharedHandle } from './shared-cells.js';
 import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming an Event's cell; `Event.from(handle)` rebuilds it in a worker. */
@@ -21,8 +21,7 @@ export class Event {
 
   /** A new event, not set. (The argument is how `Event.from` attaches: leave it out.) */
   constructor(existing?: Attach<EventHandle>) {
-    this.handle = attachedHandle<EventHandle>(existing) ?? allocateHandle('Event', CELLS);
-    this.#cells = cellsOf(this.handle, 'Event', CELLS);
+    ({ handle: this.handle, cells: this.#cells } = openCells<EventHandle>(existing, 'Event', CELLS));
   }
 
   /** The same event, seen from this thread. */

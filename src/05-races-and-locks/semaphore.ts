@@ -8,7 +8,7 @@
  * with nobody waiting skips the notify.
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from './atomic-wait.js';
-import { allocateHandle, attach, attachedHandle, cellsOf, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
+import { attach, attachedHandle, openCells, requireInteger, type Attach, type SharedHandle } from './shared-cells.js';
 import { registerRevivable } from '../engine/revivable.js';
 
 /** Plain data naming a Semaphore's cells; `Semaphore.from(handle)` rebuilds it in a worker. */
@@ -26,11 +26,10 @@ export class Semaphore {
   /** A semaphore with `initial` free permits (an integer >= 0). */
   constructor(initial: number);
   constructor(initial: number | Attach<SemaphoreHandle>) {
-    const existing = attachedHandle<SemaphoreHandle>(initial);
-    if (existing === undefined) requireInteger(initial, 'initial', 0);
-    this.handle = existing ?? allocateHandle('Semaphore', CELLS);
-    this.#cells = cellsOf(this.handle, 'Semaphore', CELLS);
-    if (existing === undefined) Atomics.store(this.#cells, PERMITS, initial as number);
+    if (attachedHandle(initial) === undefined) requireInteger(initial, 'initial', 0);
+    const opened = openCells<SemaphoreHandle>(initial, 'Semaphore', CELLS);
+    ({ handle: this.handle, cells: this.#cells } = opened);
+    if (!opened.attached) Atomics.store(this.#cells, PERMITS, initial as number);
   }
 
   /** The same semaphore, seen from this thread. */

@@ -58,6 +58,23 @@ export function attachedHandle<Handle>(argument: unknown): Handle | undefined {
 }
 
 /**
+ * What every primitive's constructor starts with: the handle and cells of the
+ * primitive `argument` attaches to (how `X.from(handle)` reaches the
+ * constructor), or of a new one made by `create` (default: zeroed cells).
+ * `attached` says which, so a new primitive can set its initial state.
+ */
+export function openCells<Handle extends SharedHandle>(
+  argument: unknown,
+  kind: Handle['kind'],
+  cellCount: number,
+  create: () => Handle = () => allocateHandle(kind, cellCount) as Handle,
+): { handle: Handle; cells: Int32Array; attached: boolean } {
+  const existing = attachedHandle<Handle>(argument);
+  const handle = existing ?? create();
+  return { handle, cells: cellsOf(handle, kind, cellCount), attached: existing !== undefined };
+}
+
+/**
  * This thread's id as stored in shared memory: `threadId + 1`, so that 0 can mean
  * "nobody" (the main thread's threadId is 0).
  */

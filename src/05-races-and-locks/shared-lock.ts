@@ -16,10 +16,8 @@
  */
 import { runAsync, runBlocking, deadlineAfter, type Waiting } from './atomic-wait.js';
 import {
-  allocateHandle,
   attach,
-  attachedHandle,
-  cellsOf,
+  openCells,
   refuseReentry,
   refuseReleaseByOther,
   selfTag,
@@ -52,8 +50,7 @@ export class Lock {
 
   /** A new, free lock in its own SharedArrayBuffer. (The argument is how `Lock.from` attaches: leave it out.) */
   constructor(existing?: Attach<LockHandle>) {
-    this.handle = attachedHandle<LockHandle>(existing) ?? allocateHandle('Lock', CELLS);
-    this.#cells = cellsOf(this.handle, 'Lock', CELLS);
+    ({ handle: this.handle, cells: this.#cells } = openCells<LockHandle>(existing, 'Lock', CELLS));
   }
 
   /** The same lock, seen from this thread (e.g. in a worker that received `lock.handle`). */

@@ -15,10 +15,8 @@
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from '../05-races-and-locks/atomic-wait.js';
 import {
-  allocateHandle,
   attach,
-  attachedHandle,
-  cellsOf,
+  openCells,
   refuseReentry,
   selfTag,
   threadOfTag,
@@ -44,8 +42,7 @@ export class TestAndSetLock {
 
   /** A new, free lock. (The argument is how `TestAndSetLock.from` attaches: leave it out.) */
   constructor(existing?: Attach<TestAndSetLockHandle>) {
-    this.handle = attachedHandle<TestAndSetLockHandle>(existing) ?? allocateHandle('TestAndSetLock', CELLS);
-    this.#cells = cellsOf(this.handle, 'TestAndSetLock', CELLS);
+    ({ handle: this.handle, cells: this.#cells } = openCells<TestAndSetLockHandle>(existing, 'TestAndSetLock', CELLS));
   }
 
   static from(handle: TestAndSetLockHandle): TestAndSetLock {

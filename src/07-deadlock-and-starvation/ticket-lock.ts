@@ -24,10 +24,8 @@
  */
 import { deadlineAfter, runAsync, runBlocking, type Waiting } from '../05-races-and-locks/atomic-wait.js';
 import {
-  allocateHandle,
   attach,
-  attachedHandle,
-  cellsOf,
+  openCells,
   refuseReentry,
   refuseReleaseByOther,
   selfTag,
@@ -69,10 +67,9 @@ export class TicketLock {
 
   /** A new, free ticket lock. (The argument is how `TicketLock.from` attaches: leave it out.) */
   constructor(existing?: Attach<TicketLockHandle>) {
-    const attached = attachedHandle<TicketLockHandle>(existing);
-    this.handle = attached ?? allocateHandle('TicketLock', CELLS);
-    this.#cells = cellsOf(this.handle, 'TicketLock', CELLS);
-    if (attached === undefined) {
+    const opened = openCells<TicketLockHandle>(existing, 'TicketLock', CELLS);
+    ({ handle: this.handle, cells: this.#cells } = opened);
+    if (!opened.attached) {
       for (let cell = FIRST_SLOT; cell < CELLS; cell++) this.#cells[cell] = emptyMark(cell);
     }
   }
