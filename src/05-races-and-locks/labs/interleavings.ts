@@ -178,181 +178,129 @@ export async function runInterleaving(
 ): Promise<InterleavingResult> {
   const chosen = checkScenario(scenario);
   const programs = chosen.programs.map((program, w) => program.map((text, i) => parseInstruction(text) ?? badInstruction(text, w, i)));
-  const workers = programs.length;
-  const turns = parseSchedule(schedule, workers);
+  const turns = parseSchedule(schedule, programs.length);
   const given = checkOptions(options, 'options');
   const afterSchedule = checkOneOf(given.afterSchedule ?? 'finish', 'afterSchedule', ['finish', 'stop'] as const);
   const timeout = checkTimeout(given.timeout ?? 10_000, 'timeout') as number;
-  const deadline = performance.now() + timeout;
 
-  const lockNames = [...new Set(programs.flat().flatMap((instruction) => ('lock' in instruction ? [instruction.lock] : [])))];
-  const locks = lockNames.map(() => new Lock());
-  const usesRegisters = programs.flat().some((instruction) => ['load', 'add', 'store'].includes(instruction.op));
-  const control = new Int32Array(new SharedArrayBuffer(controlCells(workers) * 4));
-  const team = new LabTeam<void>(
-    '05-races-and-locks/labs/interleaving-worker.ts',
-    Array.from({ length: workers }, (_, index) => {
-      const data: InterleavingWorkerData = {
-        control: control.buffer as SharedArrayBuffer,
-        index,
-        program: programs[index].map((instruction) => instruction.text),
-        lockNames,
-        locks: locks.map((lock) => lock.handle),
-      };
-      return { name: String(index), task: 'interleavingWorker', args: [data] };
-    }),
-  );
-  const wake = { cells: control, index: WAKE };
-
-  const read = (w: number, field: number): number => Atomics.load(control, workerCell(w, field));
-  const granted = new Array<number>(workers).fill(0);
-  const workerOfThread = (threadId: number | undefined): number | undefined => {
-    const index = threadId === undefined ? -1 : team.threadIds.indexOf(threadId);
-    return index < 0 ? undefined : index;
-  };
-  const isFinished = (w: number): boolean => read(w, STATUS) === FINISHED;
-  /** The lock worker w is asleep on (held by another worker), or undefined. */
-  const blockedOn = (w: number): number | undefined => {
-    if (read(w, STATUS) !== ACQUIRING || read(w, DONE) === granted[w]) return undefined;
-    const lockIndex = read(w, WAITING_FOR);
-    const lock = locks[lockIndex];
-    if (lock === undefined) return undefined;
-    const holder = lock.holder;
-    const asleep = holder !== undefined && holder !== team.threadIds[w] && lock.waiters.includes(team.threadIds[w]);
-    return asleep ? lockIndex : undefined;
-  };
-  const atRest = (w: number): boolean =>
-    isFinished(w) || (read(w, STATUS) === IDLE && read(w, DONE) === granted[w]) || blockedOn(w) !== undefined;
-  const canMove = (w: number): boolean => !isFinished(w) && blockedOn(w) === undefined && read(w, DONE) < programs[w].length;
-  const holderName = (lock: Lock): string => {
-    const w = workerOfThread(lock.holder);
-    return w === undefined ? 'free' : `worker ${w}`;
-  };
-
-  const rows: InterleavingRow[] = [];
-  const spans: Span[] = [];
-  const skipped: InterleavingResult['skipped'] = [];
-  /** Worker → the row at which its current acquire began to wait. */
-  const waitingSince = new Map<number, number>();
-
-  const addRow = (worker: number, instruction: Instruction, note: string): number => {
-    const row = { step: rows.length + 1, worker, instruction: instruction.text, x: Atomics.load(control, X) } as InterleavingRow;
-    if (usesRegisters) for (let w = 0; w < workers; w++) row[`r${w}`] = read(w, REGISTER);
-    lockNames.forEach((name, index) => (row[name] = holderName(locks[index])));
-    row.note = note; // last, so console.table shows it at the right
-    rows.push(row);
-    return row.step;
-  };
-
-  /** Grants worker w its next step and records what happened once every worker is at rest again. */
-  const grant = async (w: number): Promise<void> => {
-    const before = Array.from({ length: workers }, (_, v) => read(v, DONE));
-    const instruction = programs[w][before[w]];
-    granted[w] += 1;
-    Atomics.store(control, workerCell(w, GRANT), granted[w]);
-    Atomics.notify(control, workerCell(w, GRANT));
-    await team.waitFor(
-      () => Array.from({ length: workers }, (_, v) => atRest(v)).every(Boolean),
-      deadline,
-      `worker ${w} to take step "${instruction.text}"`,
-      wake,
-      STEP_POLL_MS,
-    );
-    const woken = Array.from({ length: workers }, (_, v) => v).filter((v) => v !== w && read(v, DONE) > before[v]);
-    if (read(w, DONE) > before[w]) {
-      const note = woken.map((v) => `wakes worker ${v}, which gets ${instruction.op === 'release' ? instruction.lock : 'it'}`).join('; ');
-      const step = addRow(w, instruction, note);
-      spans.push({ lane: `worker ${w}`, label: instruction.text, start: step - 1, end: step });
-    } else {
-      const lockIndex = blockedOn(w)!;
-      const step = addRow(w, instruction, `must wait: ${lockNames[lockIndex]} is held by ${holderName(locks[lockIndex])}`);
-      waitingSince.set(w, step);
-    }
-    for (const v of woken) {
-      const wokenInstruction = programs[v][before[v]];
-      const since = waitingSince.get(v) ?? rows.length;
-      waitingSince.delete(v);
-      const step = addRow(
-        v,
-        wokenInstruction,
-        `woken: gets ${'lock' in wokenInstruction ? wokenInstruction.lock : 'it'} (waited since step ${since})`,
-      );
-      spans.push({
-        lane: `worker ${v}`,
-        label: `wait for ${'lock' in wokenInstruction ? wokenInstruction.lock : '?'}`,
-        start: since - 1,
-        end: step - 1,
-        group: 'waiting',
-      });
-      spans.push({ lane: `worker ${v}`, label: wokenInstruction.text, start: step - 1, end: step });
-    }
-  };
-
-  const stuck = (): boolean => {
-    const unfinished = Array.from({ length: workers }, (_, w) => w).filter((w) => !isFinished(w));
-    return unfinished.length > 0 && !unfinished.some(canMove);
-  };
-
+  const run = new InterleavingRun(programs, performance.now() + timeout);
   try {
-    await team.waitFor(
-      () => Array.from({ length: workers }, (_, w) => read(w, STATUS) === IDLE).every(Boolean),
-      deadline,
-      `${workers} workers to start`,
-      wake,
-    );
-    let deadlocked = false;
-    for (let turn = 0; turn < turns.length && !deadlocked; turn++) {
-      const w = turns[turn];
-      if (canMove(w)) {
-        await grant(w);
-      } else {
-        const lockIndex = blockedOn(w);
-        const reason =
-          lockIndex === undefined ? 'finished' : `waiting for ${lockNames[lockIndex]} (held by ${holderName(locks[lockIndex])})`;
-        skipped.push({ turn: turn + 1, worker: w, reason });
-      }
-      deadlocked = stuck();
+    await run.waitForStart();
+    let deadlocked = await run.play(turns);
+    if (!deadlocked && afterSchedule === 'finish') deadlocked = await run.playToTheEnd();
+    return run.result(chosen, turns, deadlocked);
+  } catch (error) {
+    if (error instanceof LabTimeoutError) {
+      throw new LabTimeoutError(
+        `the interleaving run did not finish within its timeout of ${timeout} ms (${error.message}); its workers were ended`,
+      );
     }
-    if (afterSchedule === 'finish') {
-      while (!deadlocked) {
-        const next = Array.from({ length: workers }, (_, w) => w).find(canMove);
-        if (next === undefined) break;
-        await grant(next);
-        deadlocked = stuck();
-      }
-    }
+    throw error;
+  } finally {
+    await run.end();
+  }
+}
 
-    const waits: InterleavingWait[] = [];
-    for (let w = 0; w < workers; w++) {
-      const lockIndex = blockedOn(w);
-      if (lockIndex === undefined) continue;
-      const since = waitingSince.get(w) ?? rows.length;
-      spans.push({
-        lane: `worker ${w}`,
-        label: `wait for ${lockNames[lockIndex]}${deadlocked ? ' (forever)' : ''}`,
-        start: since - 1,
-        end: Math.max(rows.length, since),
-        group: 'waiting',
-      });
-      waits.push({
-        worker: w,
-        instruction: programs[w][read(w, DONE)].text,
-        lock: lockNames[lockIndex],
-        heldBy: workerOfThread(locks[lockIndex].holder),
-        holding: lockNames.filter((_, index) => workerOfThread(locks[index].holder) === w),
-      });
+/**
+ * One run of an interleaving: the workers, the shared cells they report in,
+ * and what the scheduler has seen so far (the rows of the table, the spans of
+ * the timeline, the turns it had to skip). Each step is a method.
+ */
+class InterleavingRun {
+  readonly #programs: Instruction[][];
+  readonly #workers: number;
+  readonly #deadline: number;
+  readonly #lockNames: string[];
+  readonly #locks: Lock[];
+  readonly #usesRegisters: boolean;
+  readonly #control: Int32Array;
+  readonly #team: LabTeam<void>;
+  readonly #wake: { cells: Int32Array; index: number };
+  /** Steps granted to each worker so far. */
+  readonly #granted: number[];
+  readonly #rows: InterleavingRow[] = [];
+  readonly #spans: Span[] = [];
+  readonly #skipped: InterleavingResult['skipped'] = [];
+  /** Worker → the row at which its current acquire began to wait. */
+  readonly #waitingSince = new Map<number, number>();
+
+  /** Starts one worker per program. */
+  constructor(programs: Instruction[][], deadline: number) {
+    this.#programs = programs;
+    this.#workers = programs.length;
+    this.#deadline = deadline;
+    this.#lockNames = [...new Set(programs.flat().flatMap((instruction) => ('lock' in instruction ? [instruction.lock] : [])))];
+    this.#locks = this.#lockNames.map(() => new Lock());
+    this.#usesRegisters = programs.flat().some((instruction) => ['load', 'add', 'store'].includes(instruction.op));
+    this.#control = new Int32Array(new SharedArrayBuffer(controlCells(this.#workers) * 4));
+    this.#granted = new Array<number>(this.#workers).fill(0);
+    this.#wake = { cells: this.#control, index: WAKE };
+    this.#team = new LabTeam<void>(
+      '05-races-and-locks/labs/interleaving-worker.ts',
+      programs.map((program, index) => {
+        const data: InterleavingWorkerData = {
+          control: this.#control.buffer as SharedArrayBuffer,
+          index,
+          program: program.map((instruction) => instruction.text),
+          lockNames: this.#lockNames,
+          locks: this.#locks.map((lock) => lock.handle),
+        };
+        return { name: String(index), task: 'interleavingWorker', args: [data] };
+      }),
+    );
+  }
+
+  /** Waits until every worker is ready for its first step. */
+  async waitForStart(): Promise<void> {
+    await this.#team.waitFor(
+      () => this.#everyWorker((w) => this.#read(w, STATUS) === IDLE),
+      this.#deadline,
+      `${this.#workers} workers to start`,
+      this.#wake,
+    );
+  }
+
+  /** Plays the schedule, turn by turn; a turn of a worker that cannot move is skipped. Returns whether they deadlocked. */
+  async play(turns: readonly number[]): Promise<boolean> {
+    for (let turn = 0; turn < turns.length; turn++) {
+      const w = turns[turn];
+      if (this.#canMove(w)) {
+        await this.#grant(w);
+      } else {
+        const lockIndex = this.#blockedOn(w);
+        const reason =
+          lockIndex === undefined ? 'finished' : `waiting for ${this.#lockNames[lockIndex]} (held by ${this.#holderName(lockIndex)})`;
+        this.#skipped.push({ turn: turn + 1, worker: w, reason });
+      }
+      if (this.#stuck()) return true;
     }
-    const finished = Array.from({ length: workers }, (_, w) => isFinished(w)).every(Boolean);
-    const x = Atomics.load(control, X);
-    const expectedX = programs.flat().filter((instruction) => instruction.op === 'add' || instruction.op === 'inc').length;
+    return false;
+  }
+
+  /** Lets the first worker that can move take its next step, until none can. Returns whether they deadlocked. */
+  async playToTheEnd(): Promise<boolean> {
+    for (;;) {
+      if (this.#stuck()) return true;
+      const next = this.#range().find((w) => this.#canMove(w));
+      if (next === undefined) return false;
+      await this.#grant(next);
+    }
+  }
+
+  /** What the run showed: the table, the timeline, x, the waits and the cycle among them. */
+  result(chosen: InterleavingScenario, turns: number[], deadlocked: boolean): InterleavingResult {
+    const waits = this.#collectWaits(deadlocked);
+    const finished = this.#everyWorker((w) => this.#isFinished(w));
+    const x = Atomics.load(this.#control, X);
+    const expectedX = this.#programs.flat().filter((instruction) => instruction.op === 'add' || instruction.op === 'inc').length;
     return {
       scenario: chosen.name,
       description: chosen.description,
-      programs: programs.map((program) => program.map((instruction) => instruction.text)),
+      programs: this.#programs.map((program) => program.map((instruction) => instruction.text)),
       schedule: turns,
-      rows,
-      spans,
-      skipped,
+      rows: this.#rows,
+      spans: this.#spans,
+      skipped: this.#skipped,
       x,
       expectedX,
       lostUpdates: finished ? expectedX - x : undefined,
@@ -367,15 +315,142 @@ export async function runInterleaving(
           }`,
       ),
     };
-  } catch (error) {
-    if (error instanceof LabTimeoutError) {
-      throw new LabTimeoutError(
-        `the interleaving run did not finish within its timeout of ${timeout} ms (${error.message}); its workers were ended`,
-      );
+  }
+
+  /** Ends every worker (also those asleep on a lock). */
+  async end(): Promise<void> {
+    await this.#team.terminateAll();
+  }
+
+  /** Grants worker w its next step and records what happened once every worker is at rest again. */
+  async #grant(w: number): Promise<void> {
+    const before = this.#range().map((v) => this.#read(v, DONE));
+    const instruction = this.#programs[w][before[w]];
+    this.#granted[w] += 1;
+    Atomics.store(this.#control, workerCell(w, GRANT), this.#granted[w]);
+    Atomics.notify(this.#control, workerCell(w, GRANT));
+    await this.#team.waitFor(
+      () => this.#everyWorker((v) => this.#atRest(v)),
+      this.#deadline,
+      `worker ${w} to take step "${instruction.text}"`,
+      this.#wake,
+      STEP_POLL_MS,
+    );
+    const woken = this.#range().filter((v) => v !== w && this.#read(v, DONE) > before[v]);
+    if (this.#read(w, DONE) > before[w]) {
+      const note = woken.map((v) => `wakes worker ${v}, which gets ${instruction.op === 'release' ? instruction.lock : 'it'}`).join('; ');
+      const step = this.#addRow(w, instruction, note);
+      this.#spans.push({ lane: `worker ${w}`, label: instruction.text, start: step - 1, end: step });
+    } else {
+      const lockIndex = this.#blockedOn(w)!;
+      const step = this.#addRow(w, instruction, `must wait: ${this.#lockNames[lockIndex]} is held by ${this.#holderName(lockIndex)}`);
+      this.#waitingSince.set(w, step);
     }
-    throw error;
-  } finally {
-    await team.terminateAll();
+    for (const v of woken) this.#recordWakeUp(v, this.#programs[v][before[v]]);
+  }
+
+  /** Worker v got the lock it slept on: a row for it, and its wait on the timeline. */
+  #recordWakeUp(v: number, instruction: Instruction): void {
+    const since = this.#waitingSince.get(v) ?? this.#rows.length;
+    this.#waitingSince.delete(v);
+    const lock = 'lock' in instruction ? instruction.lock : undefined;
+    const step = this.#addRow(v, instruction, `woken: gets ${lock ?? 'it'} (waited since step ${since})`);
+    this.#spans.push({ lane: `worker ${v}`, label: `wait for ${lock ?? '?'}`, start: since - 1, end: step - 1, group: 'waiting' });
+    this.#spans.push({ lane: `worker ${v}`, label: instruction.text, start: step - 1, end: step });
+  }
+
+  /** Who is still asleep on a lock at the end, and what each holds (with their waits drawn to the end). */
+  #collectWaits(deadlocked: boolean): InterleavingWait[] {
+    const waits: InterleavingWait[] = [];
+    for (const w of this.#range()) {
+      const lockIndex = this.#blockedOn(w);
+      if (lockIndex === undefined) continue;
+      const since = this.#waitingSince.get(w) ?? this.#rows.length;
+      this.#spans.push({
+        lane: `worker ${w}`,
+        label: `wait for ${this.#lockNames[lockIndex]}${deadlocked ? ' (forever)' : ''}`,
+        start: since - 1,
+        end: Math.max(this.#rows.length, since),
+        group: 'waiting',
+      });
+      waits.push({
+        worker: w,
+        instruction: this.#programs[w][this.#read(w, DONE)].text,
+        lock: this.#lockNames[lockIndex],
+        heldBy: this.#workerOfThread(this.#locks[lockIndex].holder),
+        holding: this.#lockNames.filter((_, index) => this.#workerOfThread(this.#locks[index].holder) === w),
+      });
+    }
+    return waits;
+  }
+
+  #addRow(worker: number, instruction: Instruction, note: string): number {
+    const row = {
+      step: this.#rows.length + 1,
+      worker,
+      instruction: instruction.text,
+      x: Atomics.load(this.#control, X),
+    } as InterleavingRow;
+    if (this.#usesRegisters) for (const w of this.#range()) row[`r${w}`] = this.#read(w, REGISTER);
+    this.#lockNames.forEach((name, index) => (row[name] = this.#holderName(index)));
+    row.note = note; // last, so console.table shows it at the right
+    this.#rows.push(row);
+    return row.step;
+  }
+
+  #range(): number[] {
+    return Array.from({ length: this.#workers }, (_, w) => w);
+  }
+
+  #everyWorker(test: (w: number) => boolean): boolean {
+    return this.#range().every(test);
+  }
+
+  #read(w: number, field: number): number {
+    return Atomics.load(this.#control, workerCell(w, field));
+  }
+
+  #workerOfThread(threadId: number | undefined): number | undefined {
+    const index = threadId === undefined ? -1 : this.#team.threadIds.indexOf(threadId);
+    return index < 0 ? undefined : index;
+  }
+
+  #isFinished(w: number): boolean {
+    return this.#read(w, STATUS) === FINISHED;
+  }
+
+  /** The lock worker w is asleep on (held by another worker), or undefined. */
+  #blockedOn(w: number): number | undefined {
+    if (this.#read(w, STATUS) !== ACQUIRING || this.#read(w, DONE) === this.#granted[w]) return undefined;
+    const lockIndex = this.#read(w, WAITING_FOR);
+    const lock = this.#locks[lockIndex];
+    if (lock === undefined) return undefined;
+    const holder = lock.holder;
+    const me = this.#team.threadIds[w];
+    return holder !== undefined && holder !== me && lock.waiters.includes(me) ? lockIndex : undefined;
+  }
+
+  #atRest(w: number): boolean {
+    return (
+      this.#isFinished(w) ||
+      (this.#read(w, STATUS) === IDLE && this.#read(w, DONE) === this.#granted[w]) ||
+      this.#blockedOn(w) !== undefined
+    );
+  }
+
+  #canMove(w: number): boolean {
+    return !this.#isFinished(w) && this.#blockedOn(w) === undefined && this.#read(w, DONE) < this.#programs[w].length;
+  }
+
+  #holderName(lockIndex: number): string {
+    const w = this.#workerOfThread(this.#locks[lockIndex].holder);
+    return w === undefined ? 'free' : `worker ${w}`;
+  }
+
+  /** Every unfinished worker is asleep on a lock: nobody can ever move again. */
+  #stuck(): boolean {
+    const unfinished = this.#range().filter((w) => !this.#isFinished(w));
+    return unfinished.length > 0 && !unfinished.some((w) => this.#canMove(w));
   }
 }
 
