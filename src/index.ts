@@ -4,8 +4,7 @@
  * notebook); this file only gathers them.
  */
 export { kitRoot } from './paths.js';
-export { renderChartPng, saveChartPng, type ChartSize } from './notebook/charts.js';
-export { show, showChart, LiveDisplay, animate, type DisplayContent } from './notebook/display.js';
+export * from './notebook/index.js';
 export * from './01-threads-vs-async/index.js';
 export * from './02-event-loop-and-channels/index.js';
 export * from './03-processes-queues-pipes/index.js';
