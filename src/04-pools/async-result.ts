@@ -8,7 +8,7 @@
  * answer immediately. A failure is kept inside the handle until `get()` is
  * called, so an AsyncResult nobody reads never causes an unhandled rejection.
  */
-import { PoolTimeoutError } from './errors.js';
+import { PoolTimeoutError } from '../engine/pool/errors.js';
 import { checkWaitTimeout } from '../engine/validate.js';
 
 type State<T> = { status: 'pending' } | { status: 'fulfilled'; value: T } | { status: 'rejected'; error: unknown };

@@ -5,8 +5,15 @@
  */
 export { Pool, type PoolOptions, type CallOptions, type MapOptions, type IterateOptions, type Task } from './pool.js';
 export { AsyncResult } from './async-result.js';
-export type { ModuleTask } from './task-function.js';
-export type { WorkerKind } from './worker-handle.js';
-export { PoolAbortError, PoolClosedError, PoolTerminatedError, PoolTimeoutError, TaskTimeoutError, WorkerCrashError } from './errors.js';
+export type { WorkerKind } from '../engine/pool/worker-handle.js';
+export {
+  PoolAbortError,
+  PoolClosedError,
+  PoolTerminatedError,
+  PoolTimeoutError,
+  TaskTimeoutError,
+  WorkerCrashError,
+} from '../engine/pool/errors.js';
+export { measureDispatchCost, type DispatchCost, type DispatchCostOptions } from './dispatch-cost.js';
 export { measureSpeedup, speedupChart, amdahlSpeedup, type SpeedupOptions, type SpeedupResult, type SpeedupRow } from './speedup.js';
 export { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';

@@ -1,188 +1,279 @@
 /**
- * A worker pool with Python's `multiprocessing.Pool` API, for Node.js.
+ * Unit 04: a pool of workers, with Python's `multiprocessing.Pool` API.
  *
- * ```ts
- * const pool = new Pool();                            // os.availableParallelism() workers
- * const squares = await pool.map((x: number) => x * x, [0, 1, 2, 3]);
- * const later = pool.applyAsync((a: number, b: number) => a + b, [2, 3]);
- * console.log(await later.get());                     // 5
- * pool.close();
- * await pool.join();
- * ```
+ *   const pool = new Pool();                            // one worker per core
+ *   console.log(await pool.map((x: number) => x * x, [0, 1, 2, 3])); // [ 0, 1, 4, 9 ]
+ *   pool.close();
+ *   await pool.join();
  *
- * What differs from Python, and why:
- * - Results come back as promises (`await pool.map(...)`): the main thread must
- *   never block, it runs the event loop.
- * - A function is sent to the workers as source code, so it cannot use variables
- *   from around it (pass them as arguments, or use `{ module, export }`).
- * - The workers are threads by default (`kind: 'threads'`): unlike Python's
- *   threads, they run JavaScript truly in parallel. `kind: 'processes'` gives
- *   each worker its own process, as Python's Pool does.
- * - Back-pressure: with `maxTasksQueued`, a call that would queue more tasks
- *   than that waits (its submission pauses) until workers have taken some.
+ * A pool is four things, and this file is those four things:
+ * 1. A queue of tasks. Every call (map, apply, imap...) becomes tasks in one FIFO queue.
+ * 2. Workers: up to `size` worker threads (or child processes), started when work
+ *    arrives. A worker runs one task at a time; an idle worker gets the next task.
+ * 3. Results: each task's result, or error, goes back to the call that made it.
+ *    What goes wrong: a worker that crashes is replaced and its task retried
+ *    (`retries`); a task that runs past `taskTimeout` has its worker replaced.
+ * 4. An end: `close()` accepts no more calls, `join()` waits until the accepted work
+ *    is done and the workers have ended, `terminate()` ends everything now.
  *
- * The engine (queue, workers, dispatch, crashes, timeouts) is in scheduler.ts;
- * this file turns public calls into tasks and collects their results.
+ * Unlike Python, results are promises (the main thread never blocks), and a function
+ * travels to the workers as source text, so it cannot use variables from around it.
+ *
+ * The machinery is in src/engine/pool/: the worker side (worker-entry.ts), one worker's
+ * bookkeeping (pool-worker.ts), calls and their results (calls.ts). One idea there is
+ * worth knowing: for tiny tasks the message costs more than the task, so by default the
+ * pool sends tasks in batches sized from measured task times (dispatch.ts, 'batched').
+ * `dispatch: 'one-at-a-time'` is the plain rule; the notebook measures both.
  */
-import { availableParallelism } from 'node:os';
-import type { ResourceLimits } from 'node:worker_threads';
-import { assertCloneable } from '../engine/cloneable.js';
 import { AsyncResult } from './async-result.js';
-import { Call, type CallHandlers } from './call.js';
-import { PoolAbortError, PoolClosedError } from './errors.js';
-import { ResultStream } from './result-stream.js';
-import { Scheduler } from './scheduler.js';
-import { createTask } from './task.js';
-import { FunctionRegistry, type FunctionEntry, type ModuleTask } from './task-function.js';
-import {
-  checkArray,
-  checkCount,
-  checkIterable,
-  checkOneOf,
-  checkOptions,
-  checkPositiveInteger,
-  checkSignal,
-  checkTimeout,
-} from '../engine/validate.js';
-import { workerEntry, type WorkerKind } from './worker-handle.js';
+import type { ModuleTarget } from '../engine/module-loader.js';
+import { checkPoolOptions, type CallOptions, type IterateOptions, type MapOptions, type PoolOptions } from '../engine/pool/arguments.js';
+import { startApply, startIterate, startMap, type CallSite } from '../engine/pool/calls.js';
+import { batched, oneAtATime, type DispatchPolicy } from '../engine/pool/dispatch.js';
+import { PoolClosedError, PoolTerminatedError, TaskTimeoutError, WorkerCrashError } from '../engine/pool/errors.js';
+import { FunctionRegistry } from '../engine/pool/functions.js';
+import { PoolWorker, type PoolWorkerEvents, type PoolWorkerOptions } from '../engine/pool/pool-worker.js';
+import { rejectTask, resolveTask, type PendingTask, type TaskOwner } from '../engine/pool/task.js';
+import { TaskQueue } from '../engine/pool/task-queue.js';
+import { workerEntry, type WorkerKind } from '../engine/pool/worker-handle.js';
 
-export interface PoolOptions {
-  /** Number of workers (default: `os.availableParallelism()`). Python: `processes`. */
-  size?: number;
-  /** Worker threads (default) or child processes. */
-  kind?: WorkerKind;
-  /** Most tasks waiting in the queue; beyond it, submitting waits (default: Infinity). */
-  maxTasksQueued?: number;
-  /** Times a task is retried when its worker crashes while running it (default: 2). */
-  retries?: number;
-  /** Longest a single task may run, in ms; its worker is then ended and replaced (default: none). */
-  taskTimeout?: number;
-  /** Memory limits for each worker thread (kind 'threads' only), e.g. `{ maxOldGenerationSizeMb: 64 }`. */
-  resourceLimits?: ResourceLimits;
-}
+export type { CallOptions, IterateOptions, MapOptions, PoolOptions };
 
-export interface CallOptions {
-  /** Cancels the call: its queued tasks are dropped and its running ones ended. */
-  signal?: AbortSignal;
-  /** The whole call must finish within this many ms, or it is cancelled and rejects with a TimeoutError. */
-  timeout?: number;
-}
-
-export interface MapOptions extends CallOptions {
-  /** Items sent to a worker per task (default 1). Bigger chunks: fewer messages, coarser balancing. */
-  chunksize?: number;
-}
-
-export interface IterateOptions {
-  /** Items sent to a worker per task (default 1). */
-  chunksize?: number;
-  /** Cancels the iteration (it throws an AbortError). */
-  signal?: AbortSignal;
-}
-
-/** A function run in the workers, or a module export: `{ module: './tasks.js', export: 'square' }`. */
-export type Task<A extends unknown[], R> = ((...args: A) => R) | ModuleTask;
-
-const knownOptions = new Set(['size', 'kind', 'maxTasksQueued', 'retries', 'taskTimeout', 'resourceLimits']);
+/** A function run in the workers, or a module's export: `{ module: './tasks.js', export: 'square' }`. */
+export type Task<A extends unknown[], R> = ((...args: A) => R) | ModuleTarget;
 
 export class Pool {
   /** Number of workers. */
   readonly size: number;
   /** 'threads' or 'processes'. */
   readonly kind: WorkerKind;
-  readonly #scheduler: Scheduler;
+  readonly #queue: TaskQueue<PendingTask>;
+  #workers: PoolWorker[] = [];
+  readonly #workerOptions: PoolWorkerOptions;
+  readonly #retries: number;
+  readonly #dispatchPolicy: DispatchPolicy;
   readonly #functions = new FunctionRegistry();
+  #state: 'open' | 'closed' | 'terminated' = 'open';
+  #submitting = 0; // calls still putting tasks in the queue
+  #dispatchPending = false;
+  readonly #stopping = new Set<Promise<void>>(); // workers being ended
+  #ending = false;
+  #markEnded!: () => void;
+  readonly #ended = new Promise<void>((resolve) => (this.#markEnded = resolve));
 
   constructor(options: PoolOptions = {}) {
-    const given = checkOptions(options, 'options');
-    for (const key of Object.keys(given)) {
-      if (!knownOptions.has(key)) {
-        const hint = key === 'processes' ? ' (the number of workers is called size here)' : '';
-        throw new TypeError(`unknown Pool option "${key}"${hint}; known options: ${[...knownOptions].join(', ')}`);
-      }
-    }
-    this.size = checkPositiveInteger(given.size ?? availableParallelism(), 'size');
-    this.kind = checkOneOf(given.kind ?? 'threads', 'kind', ['threads', 'processes'] as const);
-    if (given.resourceLimits !== undefined && this.kind !== 'threads') {
-      throw new TypeError("resourceLimits applies to kind 'threads' only");
-    }
+    const checked = checkPoolOptions(options);
+    this.size = checked.size;
+    this.kind = checked.kind;
+    this.#queue = new TaskQueue(checked.maxTasksQueued);
+    this.#retries = checked.retries;
+    this.#workerOptions = { kind: checked.kind, resourceLimits: checked.resourceLimits, taskTimeout: checked.taskTimeout };
+    // A deadline per task needs tasks sent one by one: a batch would share one clock.
+    const plain = checked.dispatch === 'one-at-a-time' || checked.taskTimeout !== undefined;
+    this.#dispatchPolicy = plain ? oneAtATime : batched();
     workerEntry(); // fails now, with advice, if the kit was not built
-    this.#scheduler = new Scheduler({
-      size: this.size,
-      kind: this.kind,
-      maxTasksQueued: checkPositiveInteger(given.maxTasksQueued ?? Infinity, 'maxTasksQueued', true),
-      retries: checkCount(given.retries ?? 2, 'retries'),
-      taskTimeout: checkTimeout(given.taskTimeout, 'taskTimeout'),
-      resourceLimits: given.resourceLimits,
-    });
   }
 
   /** Tasks waiting for a worker right now. */
   get queued(): number {
-    return this.#scheduler.queued;
+    return this.#queue.length + this.#queue.waiting;
   }
 
   /** Workers alive right now (started on demand, up to `size`). */
   get workers(): number {
-    return this.#scheduler.workers;
+    return this.#workers.length;
   }
 
-  /**
-   * Calls `fn(item)` for every item, in parallel, and resolves to the results in
-   * input order (Python: `pool.map(fn, items)`). Rejects with the first error.
-   */
+  // ---- the calls: Python's names, each one a few tasks in the queue -------------
+
+  /** `fn(item)` for every item, in parallel; resolves to the results in input order. Rejects with the first error. */
   async map<T, R>(fn: Task<[T], R>, items: Iterable<T>, options?: MapOptions): Promise<Awaited<R>[]> {
-    return this.#startMap(fn, items, options, 'map') as Promise<Awaited<R>[]>;
+    return startMap(this.#site, 'map', fn, items, options) as Promise<Awaited<R>[]>;
   }
 
   /** Like `map`, but returns at once an AsyncResult to collect later (Python: `map_async`). */
   mapAsync<T, R>(fn: Task<[T], R>, items: Iterable<T>, options?: MapOptions): AsyncResult<Awaited<R>[]> {
-    const work = this.#startMap(fn, items, options, 'mapAsync') as Promise<Awaited<R>[]>;
+    const work = startMap(this.#site, 'mapAsync', fn, items, options) as Promise<Awaited<R>[]>;
     return new AsyncResult(work, `mapAsync(${this.#functions.lookup(fn, 'fn').name})`);
   }
 
-  /** Calls `fn(...args)` in a worker (Python: `pool.apply(fn, args)`). */
+  /** `fn(...args)` in a worker (Python: `pool.apply(fn, args)`). */
   async apply<A extends unknown[], R>(fn: Task<A, R>, args: A, options?: CallOptions): Promise<Awaited<R>> {
-    return this.#startApply(fn, args, options, 'apply') as Promise<Awaited<R>>;
+    return startApply(this.#site, 'apply', fn, args, options) as Promise<Awaited<R>>;
   }
 
   /** Like `apply`, but returns at once an AsyncResult (Python: `apply_async`). */
   applyAsync<A extends unknown[], R>(fn: Task<A, R>, args: A, options?: CallOptions): AsyncResult<Awaited<R>> {
-    const work = this.#startApply(fn, args, options, 'applyAsync') as Promise<Awaited<R>>;
+    const work = startApply(this.#site, 'applyAsync', fn, args, options) as Promise<Awaited<R>>;
     return new AsyncResult(work, `applyAsync(${this.#functions.lookup(fn, 'fn').name})`);
   }
 
   /**
-   * Results one by one, in input order, as an async iterator (Python: `imap`).
-   * The tasks start at once, as in Python; `items` may be an async iterable (it
-   * is read as the queue has room). The first failure is thrown by the loop;
-   * breaking out of the loop early drops the tasks not yet started.
+   * Results one by one, in input order, for a `for await` loop (Python: `imap`). The tasks start at once;
+   * `items` may be an async iterable. Leaving the loop early drops the tasks not yet started.
    */
   imap<T, R>(fn: Task<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: IterateOptions): AsyncGenerator<Awaited<R>> {
-    return this.#startIterate(fn, items, options, true) as AsyncGenerator<Awaited<R>>;
+    return startIterate(this.#site, 'imap', fn, items, options) as AsyncGenerator<Awaited<R>>;
   }
 
   /** Like `imap`, but yields each result as soon as it is ready (Python: `imap_unordered`). */
   imapUnordered<T, R>(fn: Task<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: IterateOptions): AsyncGenerator<Awaited<R>> {
-    return this.#startIterate(fn, items, options, false) as AsyncGenerator<Awaited<R>>;
+    return startIterate(this.#site, 'imapUnordered', fn, items, options) as AsyncGenerator<Awaited<R>>;
   }
+
+  /** What a call needs from the pool (engine/pool/calls.ts turns calls into tasks). */
+  readonly #site: CallSite = {
+    accept: (method, fn) => {
+      if (this.#state !== 'open') throw new PoolClosedError(`${method}() cannot be used: the pool was ${this.#state}. Create a new Pool.`);
+      return this.#functions.lookup(fn, 'fn');
+    },
+    enqueue: (task) => this.#enqueue(task),
+    cancel: (owner, error, endRunning) => this.#cancel(owner, error, endRunning),
+    submitting: (change) => {
+      this.#submitting += change;
+      this.#endIfFinished();
+    },
+  };
+
+  // ---- 1. the queue ----------------------------------------------------------------
+
+  /** Queues one task; when the queue is full, returns a promise that resolves once the task is in. */
+  #enqueue(task: PendingTask): Promise<void> | undefined {
+    if (this.#state === 'terminated') throw new PoolTerminatedError('the pool was terminated');
+    const waiting = this.#queue.enqueue(task);
+    this.#dispatchSoon();
+    return waiting;
+  }
+
+  /** Dispatches a microtask later, so a loop of apply calls makes one burst. */
+  #dispatchSoon(): void {
+    if (this.#dispatchPending) return;
+    this.#dispatchPending = true;
+    queueMicrotask(() => this.#dispatch());
+  }
+
+  #requeueFirst(tasks: PendingTask[]): void {
+    for (let i = tasks.length - 1; i >= 0; i--) if (!tasks[i].settled) this.#queue.unshift(tasks[i]);
+  }
+
+  // ---- 2. the workers --------------------------------------------------------------
+
+  /** Gives queued tasks to workers: an idle one, else a new one (up to `size`), else one the policy sends ahead. */
+  #dispatch(): void {
+    this.#dispatchPending = false;
+    while (this.#state !== 'terminated' && this.#queue.length > 0) {
+      const next = this.#queue.peek() as PendingTask;
+      const worker =
+        this.#workers.find((candidate) => candidate.idle) ??
+        this.#startWorker() ??
+        this.#dispatchPolicy.workerToSendAhead(this.#workers, next);
+      if (!worker) break;
+      const batch = this.#dispatchPolicy.takeBatch(this.#queue, this.size);
+      if (batch.length > 0) worker.run(batch);
+    }
+    this.#endIfFinished();
+  }
+
+  #startWorker(): PoolWorker | undefined {
+    if (this.#workers.length >= this.size) return undefined;
+    try {
+      const worker = new PoolWorker(this.#workerOptions, this.#workerEvents);
+      this.#workers.push(worker);
+      return worker;
+    } catch (error) {
+      // No worker could start (e.g. dist/ is missing): with none alive, nothing queued can ever run.
+      if (this.#workers.length === 0) for (const task of this.#queue.clear(error)) rejectTask(task, error);
+      return undefined;
+    }
+  }
+
+  /** Ends a worker whose tasks the pool has dealt with. */
+  #stop(worker: PoolWorker): void {
+    this.#workers = this.#workers.filter((other) => other !== worker);
+    const stopped = worker.end();
+    this.#stopping.add(stopped);
+    void stopped.finally(() => this.#stopping.delete(stopped));
+  }
+
+  // ---- 3. results, and what goes wrong -----------------------------------------------
+
+  readonly #workerEvents: PoolWorkerEvents = {
+    done: (_worker, batch, results, ms) => {
+      this.#dispatchPolicy.learn(batch, ms);
+      for (let i = 0; i < batch.length; i++) {
+        const result = results[i];
+        if (result.ok) resolveTask(batch[i], result.value);
+        else rejectTask(batch[i], result.error); // the task threw: the caller gets the worker's error
+      }
+      this.#dispatch();
+    },
+    crashed: (worker, reason, [running = [], ...waiting]) => {
+      this.#workers = this.#workers.filter((other) => other !== worker);
+      for (const task of running) {
+        task.attempts++;
+        task.alone = true; // retried by itself: a crashed batch's culprit then shows itself
+        if (running.length === 1 && task.attempts > this.#retries) {
+          rejectTask(task, new WorkerCrashError(task.owner.describe(task.index), task.attempts, reason));
+        }
+      }
+      this.#requeueFirst([...running, ...waiting.flat()]);
+      this.#dispatch();
+    },
+    timedOut: (worker, running, waiting) => {
+      const timeout = this.#workerOptions.taskTimeout as number;
+      for (const task of running) rejectTask(task, new TaskTimeoutError(task.owner.describe(task.index), timeout));
+      this.#requeueFirst(waiting.flat());
+      this.#stop(worker);
+      this.#dispatch();
+    },
+  };
+
+  /** A call gives up (its error, abort or deadline): drop its queued tasks; with `endRunning`, end its running ones. */
+  #cancel(owner: TaskOwner, error: unknown, endRunning: boolean): void {
+    for (const task of this.#queue.removeWhere((queued) => queued.owner === owner)) rejectTask(task, error);
+    for (const worker of [...this.#workers]) {
+      const sent = worker.batches.flat();
+      const running = worker.batches[0]?.some((task) => task.owner === owner && !task.settled) ?? false;
+      for (const task of sent) if (task.owner === owner) rejectTask(task, error);
+      if (running && endRunning) {
+        this.#requeueFirst(sent);
+        this.#stop(worker);
+      }
+    }
+    this.#dispatchSoon();
+  }
+
+  // ---- 4. the end ------------------------------------------------------------------
 
   /** Accepts no more calls; workers end once the work already accepted is done (Python: `close`). */
   close(): void {
-    this.#scheduler.close();
+    if (this.#state === 'open') this.#state = 'closed';
+    this.#endIfFinished();
   }
 
   /** Waits until, after `close()` or `terminate()`, every worker has ended (Python: `join`). */
   async join(): Promise<void> {
-    if (this.#scheduler.state === 'open') {
+    if (this.#state === 'open') {
       throw new Error('join() waits for the workers to end, which they only do after close() or terminate(): call one first');
     }
-    await this.#scheduler.join();
+    await this.#ended;
   }
 
   /** Ends every worker now; unfinished tasks reject with PoolTerminatedError (Python: `terminate`). */
   async terminate(): Promise<void> {
-    await this.#scheduler.terminate();
+    if (this.#state !== 'terminated') {
+      this.#state = 'terminated';
+      const error = (task: PendingTask) =>
+        new PoolTerminatedError(`${task.owner.describe(task.index)} did not finish: the pool was terminated`);
+      const waitingForRoom = new PoolTerminatedError('the pool was terminated while this call waited for room in the queue');
+      for (const task of this.#queue.clear(waitingForRoom)) rejectTask(task, error(task));
+      for (const worker of [...this.#workers]) {
+        for (const task of worker.batches.flat()) rejectTask(task, error(task));
+        this.#stop(worker);
+      }
+      void this.#whenStopped();
+    }
+    await this.#ended;
   }
 
   /** `await using pool = new Pool()` terminates the pool at the end of the block, as Python's `with Pool()` does. */
@@ -190,200 +281,17 @@ export class Pool {
     await this.terminate();
   }
 
-  // ---- turning calls into tasks ---------------------------------------------
-
-  #assertOpen(method: string): void {
-    if (this.#scheduler.state !== 'open') {
-      throw new PoolClosedError(
-        `${method}() cannot be used: the pool was ${this.#scheduler.state === 'closed' ? 'closed' : 'terminated'}. Create a new Pool.`,
-      );
-    }
+  /** After close(): once nothing is queued, running or being submitted, end the workers. */
+  #endIfFinished(): void {
+    if (this.#state !== 'closed' || this.#ending || this.#submitting > 0 || this.queued > 0) return;
+    if (this.#workers.some((worker) => !worker.idle)) return;
+    for (const worker of [...this.#workers]) this.#stop(worker);
+    void this.#whenStopped();
   }
 
-  /** Checks the arguments of map/mapAsync (throwing at once), then starts the work. */
-  #startMap(fn: unknown, items: unknown, options: MapOptions | undefined, method: string): Promise<unknown[]> {
-    this.#assertOpen(method);
-    const entry = this.#functions.lookup(fn, 'fn');
-    const list = Array.from(checkIterable(items, 'items'));
-    const { chunksize, signal, timeout } = checkMapOptions(options);
-    list.forEach((item, index) => assertData(item, `items[${index}]`));
-    const name = `${method}(${entry.name})`;
-    const tasks = chunkTasks(list, chunksize);
-    return new Promise((resolve, reject) => {
-      const results: unknown[] = new Array(list.length);
-      let remaining = tasks.length;
-      const handlers: CallHandlers = {
-        onResult: (index, value) => {
-          if (chunksize === 1) results[index] = value;
-          else (value as unknown[]).forEach((result, offset) => (results[index * chunksize + offset] = result));
-          if (--remaining === 0) {
-            call.release();
-            resolve(results);
-          }
-        },
-        onFailure: reject,
-      };
-      const call = new Call(this.#scheduler, name, (index) => describeChunk(name, index, chunksize, list.length), handlers, {
-        signal,
-        timeout,
-      });
-      if (tasks.length === 0) {
-        call.release();
-        resolve(results);
-        return;
-      }
-      void this.#submit(call, entry, tasks, chunksize > 1);
-    });
+  async #whenStopped(): Promise<void> {
+    this.#ending = true;
+    while (this.#stopping.size > 0) await Promise.all([...this.#stopping]);
+    this.#markEnded();
   }
-
-  /** Checks the arguments of apply/applyAsync, then starts the work. */
-  #startApply(fn: unknown, args: unknown, options: CallOptions | undefined, method: string): Promise<unknown> {
-    this.#assertOpen(method);
-    const entry = this.#functions.lookup(fn, 'fn');
-    const argumentList = checkArray(args, 'args');
-    argumentList.forEach((arg, index) => assertData(arg, `args[${index}]`));
-    const { signal, timeout } = checkCallOptions(options);
-    const name = `${method}(${entry.name})`;
-    return new Promise((resolve, reject) => {
-      const call: Call = new Call(
-        this.#scheduler,
-        name,
-        () => name,
-        { onResult: (_, value) => (call.release(), resolve(value)), onFailure: reject },
-        { signal, timeout },
-      );
-      if (call.cancelled) return;
-      try {
-        this.#scheduler.enqueue(createTask(call, entry, 0, argumentList, false))?.catch((error: unknown) => call.abandon(error, false));
-      } catch (error) {
-        call.abandon(error, false);
-      }
-    });
-  }
-
-  /**
-   * Queues the tasks of a call one by one, waiting whenever the queue is full.
-   * Resolves to the number of tasks queued.
-   */
-  async #submit(
-    call: Call,
-    entry: FunctionEntry,
-    payloads: Iterable<unknown[]> | AsyncIterable<unknown[]>,
-    chunked: boolean,
-  ): Promise<number> {
-    let index = 0;
-    this.#scheduler.beginSubmitting();
-    try {
-      if (Symbol.iterator in payloads) {
-        // A plain loop for arrays: no await per item unless the queue is full.
-        for (const payload of payloads) {
-          if (call.cancelled) break;
-          const waiting = this.#scheduler.enqueue(createTask(call, entry, index++, payload, chunked));
-          if (waiting) await waiting;
-        }
-      } else {
-        for await (const payload of payloads) {
-          if (call.cancelled) break;
-          const waiting = this.#scheduler.enqueue(createTask(call, entry, index++, payload, chunked));
-          if (waiting) await waiting;
-        }
-      }
-    } catch (error) {
-      call.abandon(error, false);
-    } finally {
-      this.#scheduler.endSubmitting();
-    }
-    return index;
-  }
-
-  /** Checks the arguments of imap/imapUnordered, starts the work at once (as Python does), returns the reader. */
-  #startIterate(
-    fn: unknown,
-    items: unknown,
-    options: IterateOptions | undefined,
-    ordered: boolean,
-  ): AsyncGenerator<unknown, void, undefined> {
-    const method = ordered ? 'imap' : 'imapUnordered';
-    this.#assertOpen(method);
-    const entry = this.#functions.lookup(fn, 'fn');
-    const source = checkItemSource(items);
-    const given = checkOptions(options, 'options');
-    const chunksize = checkPositiveInteger(given.chunksize ?? 1, 'chunksize');
-    const signal = checkSignal(given.signal, 'signal');
-    const name = `${method}(${entry.name})`;
-    const stream = new ResultStream(ordered, chunksize > 1);
-    const call = new Call(this.#scheduler, name, (index) => describeChunk(name, index, chunksize), stream.handlers, {
-      signal,
-    });
-    void this.#submit(call, entry, checkedChunks(source, chunksize), chunksize > 1).then((count) => stream.submitted(count));
-    return readUntilDone(stream, call, name);
-  }
-}
-
-/** Hands out a stream's results; leaving the loop early drops the call's remaining tasks. */
-async function* readUntilDone(stream: ResultStream, call: Call, name: string): AsyncGenerator<unknown, void, undefined> {
-  let finished = false;
-  try {
-    yield* stream.read();
-    finished = true;
-  } finally {
-    if (!finished) call.abandon(new PoolAbortError(`${name}: the iteration stopped before the end`), false);
-    call.release();
-  }
-}
-
-// ---- helpers ------------------------------------------------------------------
-
-function checkCallOptions(options: CallOptions | undefined): CallOptions {
-  const given = checkOptions(options, 'options');
-  return { signal: checkSignal(given.signal, 'signal'), timeout: checkTimeout(given.timeout, 'timeout') };
-}
-
-function checkMapOptions(options: MapOptions | undefined): Required<Pick<MapOptions, 'chunksize'>> & CallOptions {
-  const given = checkOptions(options, 'options');
-  return { ...checkCallOptions(options), chunksize: checkPositiveInteger(given.chunksize ?? 1, 'chunksize') };
-}
-
-function checkItemSource(items: unknown): Iterable<unknown> | AsyncIterable<unknown> {
-  if (items !== null && typeof (items as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === 'function') {
-    return items as AsyncIterable<unknown>;
-  }
-  return checkIterable(items, 'items');
-}
-
-/** Numbers, strings and the like pass at once; objects are checked for what cannot be copied. */
-function assertData(value: unknown, name: string): void {
-  if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'symbol') {
-    assertCloneable(value, name);
-  }
-}
-
-/** Payloads for map: one item each, or chunks of `chunksize` items. */
-function chunkTasks(items: unknown[], chunksize: number): unknown[][] {
-  if (chunksize === 1) return items.map((item) => [item]);
-  const chunks: unknown[][] = [];
-  for (let start = 0; start < items.length; start += chunksize) chunks.push(items.slice(start, start + chunksize));
-  return chunks;
-}
-
-/** Payloads for imap, pulled lazily (the source may be async), each item checked. */
-async function* checkedChunks(items: Iterable<unknown> | AsyncIterable<unknown>, chunksize: number): AsyncGenerator<unknown[]> {
-  let chunk: unknown[] = [];
-  let index = 0;
-  for await (const item of items) {
-    assertData(item, `items[${index++}]`);
-    chunk.push(item);
-    if (chunk.length === chunksize) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
-}
-
-function describeChunk(name: string, index: number, chunksize: number, total?: number): string {
-  if (chunksize === 1) return `item ${index} of ${name}`;
-  const first = index * chunksize;
-  const last = Math.min(first + chunksize, total ?? Infinity) - 1;
-  return `items ${first}..${Number.isFinite(last) ? last : '?'} of ${name}`;
 }

@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
 import { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';
 import { Pool } from './pool.js';
-import type { WorkerKind } from './worker-handle.js';
+import type { WorkerKind } from '../engine/pool/worker-handle.js';
 
 export interface SpeedupOptions {
   /** Worker counts to try (default 1 … availableParallelism() + 2). */

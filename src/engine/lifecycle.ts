@@ -17,15 +17,13 @@
  * Thread and Process only say how to launch a task and how it ended (`launch`
  * and `ended`); everything else lives here.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { assertCloneable } from './cloneable.js';
-import type { ModuleSource, ModuleTarget, ShippedMethod, TaskDescription } from './module-task.js';
+import { describeModule, isModuleTarget, type ModuleSource, type ModuleTarget } from './module-loader.js';
+import type { ShippedMethod, TaskDescription } from './module-task.js';
 import { revivalTable } from './revivable.js';
 import { shipFunction, type ShippedFunction } from './shipped-function.js';
 
-export type { ModuleTarget } from './module-task.js';
+export type { ModuleTarget } from './module-loader.js';
 
 /** What to run: a function (sent as source text) or a module's export. */
 export type Target<A extends unknown[], R> = ((...args: A) => R) | ModuleTarget;
@@ -255,28 +253,8 @@ export abstract class Runner<R = unknown, A extends unknown[] = unknown[]> {
 /** Checks a `target` option and returns it as data; errors name `parameterName`. */
 function describeTarget(target: unknown, parameterName: string): ShippedFunction | ModuleSource {
   if (typeof target === 'function') return shipFunction(target, parameterName);
-  if (typeof target === 'object' && target !== null && 'module' in target) {
-    return describeModule(target as ModuleTarget, parameterName);
-  }
+  if (isModuleTarget(target)) return describeModule(target, parameterName);
   throw new TypeError(`${parameterName} must be a function or { module, export }, got ${target === null ? 'null' : typeof target}`);
-}
-
-function describeModule(target: ModuleTarget, parameterName: string): ModuleSource {
-  const { module, export: exportName = 'default' } = target;
-  if (typeof module !== 'string' || module === '') {
-    throw new TypeError(`${parameterName}.module must be a file path, got ${JSON.stringify(module)}`);
-  }
-  if (typeof exportName !== 'string' || exportName === '') {
-    throw new TypeError(`${parameterName}.export must be an export name, got ${JSON.stringify(exportName)}`);
-  }
-  const file = module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module);
-  if (!/\.[mc]?[jt]s$/.test(file)) {
-    throw new TypeError(`${parameterName}.module must be a .js, .mjs, .cjs or .ts file, got ${JSON.stringify(module)}`);
-  }
-  if (!existsSync(file)) {
-    throw new TypeError(`${parameterName}.module: no such file ${file} (relative paths start at ${process.cwd()})`);
-  }
-  return { kind: 'module', file, export: exportName };
 }
 
 function nextName(kind: string): string {

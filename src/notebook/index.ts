@@ -4,3 +4,4 @@
  */
 export { renderChartPng, saveChartPng, type ChartSize } from './charts.js';
 export { show, showChart, LiveDisplay, animate, type AnimateOptions, type DisplayContent, type LiveDisplayOptions } from './display.js';
+export { htmlTable, showTable } from './table.js';

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Pool } from '../../src/04-pools/pool.js';
-import { PoolClosedError } from '../../src/04-pools/errors.js';
-import { FunctionRegistry } from '../../src/04-pools/task-function.js';
+import { PoolClosedError } from '../../src/04-pools/index.js';
+import { FunctionRegistry } from '../../src/engine/pool/functions.js';
 import { withPool } from './pool-helpers.js';
 
 const double = (x: number) => x * 2;
@@ -114,9 +118,17 @@ describe('Pool input checks', () => {
     const first = registry.lookup(double, 'fn');
     assert.equal(registry.lookup(double, 'fn'), first);
     assert.notEqual(registry.lookup((x: number) => x * 2, 'fn').id, first.id);
-    assert.equal(
-      registry.lookup({ module: '/tmp/a.js', export: 'f' }, 'fn'),
-      registry.lookup({ module: 'file:///tmp/a.js', export: 'f' }, 'fn'),
-    );
+    const folder = mkdtempSync(join(tmpdir(), 'pool-registry-'));
+    try {
+      const file = join(folder, 'a.js');
+      writeFileSync(file, 'export function f() {}\n');
+      assert.equal(
+        registry.lookup({ module: file, export: 'f' }, 'fn'),
+        registry.lookup({ module: pathToFileURL(file).href, export: 'f' }, 'fn'),
+      );
+      assert.throws(() => registry.lookup({ module: join(folder, 'missing.js') }, 'fn'), /fn\.module: no such file/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distRoot } from '../../src/paths.js';
-import { PoolAbortError, PoolTerminatedError, PoolTimeoutError, TaskTimeoutError, WorkerCrashError } from '../../src/04-pools/errors.js';
+import { PoolAbortError, PoolTerminatedError, PoolTimeoutError, TaskTimeoutError, WorkerCrashError } from '../../src/04-pools/index.js';
 import { release, sharedFlag, until, withPool } from './pool-helpers.js';
 
 const double = (x: number) => x * 2;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsyncResult } from '../../src/04-pools/async-result.js';
-import { PoolTimeoutError } from '../../src/04-pools/errors.js';
+import { PoolTimeoutError } from '../../src/04-pools/index.js';
 import { collect, release, sharedFlag, withPool } from './pool-helpers.js';
 
 const square = (x: number) => x * x;
@@ -219,7 +219,7 @@ describe('Pool results', () => {
         assert.equal(await pool.apply({ module }, [5]), -5);
         await assert.rejects(
           pool.apply({ module, export: 'missing' }, [1]),
-          /has no function export "missing" \(exports: default, shift\)/,
+          /has no function export "missing" \(its exports: default, shift\)/,
         );
       });
     });

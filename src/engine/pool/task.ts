@@ -4,7 +4,7 @@
  * call, or a chunk of items to map over. The call is told when each of its tasks
  * succeeds or fails, and a call can be cancelled as a whole.
  */
-import type { FunctionEntry } from './task-function.js';
+import type { FunctionEntry } from './functions.js';
 
 /** A public call (e.g. one `pool.map(...)`) that owns some tasks. */
 export interface TaskOwner {

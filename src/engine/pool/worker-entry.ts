@@ -10,8 +10,8 @@
  * a task, `process.exit`, running out of memory) is seen by the pool as a crash.
  */
 import { parentPort } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { reviveFunction } from '../engine/shipped-function.js';
+import { loadExport } from '../module-loader.js';
+import { reviveFunction } from '../shipped-function.js';
 import {
   serializeError,
   type DoneMessage,
@@ -38,7 +38,7 @@ function threadChannel(port: NonNullable<typeof parentPort>): Channel {
 
 function processChannel(): Channel {
   const send = process.send?.bind(process);
-  if (!send) throw new Error('pool-worker must be started by a Pool (as a worker thread or a forked child process)');
+  if (!send) throw new Error('worker-entry must be started by a Pool (as a worker thread or a forked child process)');
   // Report an uncaught error before dying, so the pool can say why (a thread's
   // 'error' event does this for free). Then exit as Node would have.
   const die = (error: unknown) => {
@@ -61,30 +61,10 @@ const functions = new Map<number, Loaded>();
 
 async function load(source: FunctionSource): Promise<Loaded> {
   try {
-    if (source.kind === 'shipped-function') return { call: reviveFunction(source) };
-    const namespace = (await importModule(source.module)) as Record<string, unknown>;
-    const exported = namespace[source.export];
-    if (typeof exported !== 'function') {
-      const found = Object.keys(namespace).join(', ') || 'none';
-      throw new TypeError(`${source.module} has no function export "${source.export}" (exports: ${found})`);
-    }
-    return { call: exported as Callable };
+    return { call: source.kind === 'module' ? await loadExport(source) : reviveFunction(source) };
   } catch (error) {
     return { error };
   }
-}
-
-/** Imports a .js module; a .ts module goes through tsx (loaded only when needed). */
-async function importModule(file: string): Promise<unknown> {
-  const url = pathToFileURL(file).href;
-  if (!/\.[mc]?ts$/.test(file)) return import(url);
-  let tsx: { tsImport: (specifier: string, parentURL: string) => Promise<unknown> };
-  try {
-    tsx = (await import('tsx/esm/api')) as typeof tsx;
-  } catch (error) {
-    throw new Error(`${file} is TypeScript, and loading it needs the tsx package (${(error as Error).message})`, { cause: error });
-  }
-  return tsx.tsImport(url, url);
 }
 
 async function define(definitions: FunctionDefinition[] | undefined): Promise<void> {

@@ -5,7 +5,8 @@
  * Results that arrive before the consumer asks for them wait in a buffer; the
  * consumer that asks before they arrive sleeps on a promise until one does.
  */
-import type { CallHandlers } from './call.js';
+import type { Call, CallHandlers } from './call.js';
+import { PoolAbortError } from './errors.js';
 
 export class ResultStream {
   private readonly arrived = new Map<number, unknown[]>(); // task index → its results (in order mode)
@@ -58,6 +59,18 @@ export class ResultStream {
       if (this.total !== undefined && next >= this.total) return;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
+    }
+  }
+
+  /** The results for a `for await` loop; leaving the loop early drops the call's remaining tasks. */
+  async *readFor(call: Call): AsyncGenerator<unknown, void, undefined> {
+    let finished = false;
+    try {
+      yield* this.read();
+      finished = true;
+    } finally {
+      if (!finished) call.abandon(new PoolAbortError(`${call.name}: the iteration stopped before the end`), false);
+      call.release();
     }
   }
 }

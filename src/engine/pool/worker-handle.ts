@@ -1,7 +1,7 @@
 /**
  * One pool worker as seen from the main thread: a worker thread or a child
  * process behind the same small interface, so the pool's logic does not care
- * which. Both run `pool-worker.ts` (compiled to dist/).
+ * which. Both run `worker-entry.ts` (compiled to dist/).
  *
  * The one thing a handle adds is a crash *reason* in words: a thread reports an
  * uncaught error through its 'error' event (out of memory is one), a child
@@ -10,7 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { compiledEntry } from '../paths.js';
+import { compiledEntry } from '../../paths.js';
 import type { PoolToWorker, WorkerToPool } from './protocol.js';
 
 export type WorkerKind = 'threads' | 'processes';
@@ -29,7 +29,7 @@ export interface WorkerHandle {
   end(): Promise<void>;
 }
 
-export const workerEntry = (): string => compiledEntry('04-pools/pool-worker.ts');
+export const workerEntry = (): string => compiledEntry('engine/pool/worker-entry.ts');
 
 export function startWorker(kind: WorkerKind, events: WorkerEvents, resourceLimits: ResourceLimits | undefined): WorkerHandle {
   return kind === 'threads' ? startThread(events, resourceLimits) : startProcess(events);

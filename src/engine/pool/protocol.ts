@@ -10,10 +10,11 @@
  * - tasks travel in batches: one message carries many tasks, and one reply
  *   carries all their results, in the order they were sent.
  */
-import type { ShippedFunction } from '../engine/shipped-function.js';
+import type { ModuleSource } from '../module-loader.js';
+import type { ShippedFunction } from '../shipped-function.js';
 
 /** Where a worker finds the code of a task: shipped source, or a module's export. */
-export type FunctionSource = ShippedFunction | { readonly kind: 'module'; readonly module: string; readonly export: string };
+export type FunctionSource = ShippedFunction | ModuleSource;
 
 /** Tells a worker how to build function number `id` (sent the first time it needs it). */
 export interface FunctionDefinition {

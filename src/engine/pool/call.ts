@@ -6,7 +6,6 @@
  * dropped, and for an abort or a timeout its running tasks are ended too.
  */
 import { PoolAbortError, PoolTimeoutError } from './errors.js';
-import type { Scheduler } from './scheduler.js';
 import type { PendingTask, TaskOwner } from './task.js';
 
 export interface CallHandlers {
@@ -20,6 +19,9 @@ export interface CallLimits {
   timeout?: number;
 }
 
+/** How a call gives up its tasks: drop the queued ones; with `endRunning`, end the workers running one. */
+export type CancelTasks = (owner: TaskOwner, error: unknown, endRunning: boolean) => void;
+
 export class Call implements TaskOwner {
   cancelled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -30,7 +32,7 @@ export class Call implements TaskOwner {
    * @param describeTask names task `index` of this call, e.g. "item 3 of map(square)"
    */
   constructor(
-    private readonly scheduler: Scheduler,
+    private readonly cancelTasks: CancelTasks,
     readonly name: string,
     private readonly describeTask: (index: number) => string,
     private readonly handlers: CallHandlers,
@@ -68,7 +70,7 @@ export class Call implements TaskOwner {
     if (this.cancelled) return;
     this.cancelled = true;
     this.release();
-    this.scheduler.cancel(this, error, endRunning);
+    this.cancelTasks(this, error, endRunning);
     this.handlers.onFailure(error);
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { TaskQueue } from '../../src/04-pools/task-queue.js';
+import { TaskQueue } from '../../../src/engine/pool/task-queue.js';
 
 describe('TaskQueue (bounded, with back-pressure)', () => {
   it('is first in, first out; unshift puts an item first', () => {
