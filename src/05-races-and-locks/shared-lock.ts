@@ -106,7 +106,10 @@ export class Lock {
     return Atomics.load(this.#cells, HOLDER) === selfTag;
   }
 
-  /** Thread ids waiting for the lock now (the first LOCK_WAITER_SLOTS of them; a thread may appear twice if it waits asynchronously twice). */
+  /**
+   * Thread ids waiting for the lock now (the first LOCK_WAITER_SLOTS of them;
+   * a thread may appear twice if it waits asynchronously twice).
+   */
   get waiters(): number[] {
     const ids: number[] = [];
     for (let slot = FIRST_WAITER_SLOT; slot < CELLS; slot++) {

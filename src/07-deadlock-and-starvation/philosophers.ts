@@ -148,7 +148,9 @@ export function diningChart(results: readonly DiningResult[]): ChartConfiguratio
     data: {
       labels: Array.from({ length: philosophers }, (_, index) => `P${index}`),
       datasets: results.map((result) => ({
-        label: `${result.strategy} (${result.deadlocks.length} deadlock${result.deadlocks.length === 1 ? '' : 's'} broken${result.completed ? '' : ', unfinished'})`,
+        label:
+          `${result.strategy} (${result.deadlocks.length} deadlock${result.deadlocks.length === 1 ? '' : 's'} broken` +
+          `${result.completed ? '' : ', unfinished'})`,
         data: result.mealsPerPhilosopher,
         backgroundColor: colours[result.strategy],
       })),

@@ -252,30 +252,36 @@ export function waitForGraphSvg(graph: WaitForGraph, size: WaitForPictureSize = 
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     ...picture.title.map(
       (line, index) =>
-        `<text x="${width / 2}" y="${titleLineY(index, picture.title.length)}" text-anchor="middle" dominant-baseline="middle" font-size="14" font-weight="bold" fill="${COLOURS.text}">${escapeXml(line)}</text>`,
+        `<text x="${width / 2}" y="${titleLineY(index, picture.title.length)}" text-anchor="middle" dominant-baseline="middle" ` +
+        `font-size="14" font-weight="bold" fill="${COLOURS.text}">${escapeXml(line)}</text>`,
     ),
     ...LEGEND.map(
       ({ kind, words }, index) =>
-        `<circle cx="16" cy="${height - 40 + index * 20}" r="6" fill="${COLOURS[kind]}"/><text x="28" y="${height - 40 + index * 20}" dominant-baseline="middle" font-size="12" fill="${COLOURS.text}">${words}</text>`,
+        `<circle cx="16" cy="${height - 40 + index * 20}" r="6" fill="${COLOURS[kind]}"/>` +
+        `<text x="28" y="${height - 40 + index * 20}" dominant-baseline="middle" font-size="12" fill="${COLOURS.text}">${words}</text>`,
     ),
   ];
   for (const edge of picture.edges) {
     const colour = edge.inCycle ? COLOURS.cycle : COLOURS.edge;
     const dash = edge.kind === 'waits-for' ? ' stroke-dasharray="8 5"' : '';
     parts.push(
-      `<line x1="${round(edge.x1)}" y1="${round(edge.y1)}" x2="${round(edge.x2)}" y2="${round(edge.y2)}" stroke="${colour}" stroke-width="${edge.inCycle ? 3 : 1.5}"${dash}/>`,
+      `<line x1="${round(edge.x1)}" y1="${round(edge.y1)}" x2="${round(edge.x2)}" y2="${round(edge.y2)}" ` +
+        `stroke="${colour}" stroke-width="${edge.inCycle ? 3 : 1.5}"${dash}/>`,
       `<polygon points="${arrowHead(edge)
         .map(([x, y]) => `${round(x)},${round(y)}`)
         .join(' ')}" fill="${colour}"/>`,
-      `<text x="${round(edge.labelX)}" y="${round(edge.labelY)}" text-anchor="middle" dominant-baseline="middle" font-size="12" fill="${colour}">${edgeWords(edge.kind)}</text>`,
+      `<text x="${round(edge.labelX)}" y="${round(edge.labelY)}" text-anchor="middle" dominant-baseline="middle" ` +
+        `font-size="12" fill="${colour}">${edgeWords(edge.kind)}</text>`,
     );
   }
   for (const node of picture.nodes) {
     const stroke = graph.cycle.includes(node.id) ? COLOURS.cycle : '#ffffff';
     const label = nodeLabel(node);
     parts.push(
-      `<circle cx="${round(node.x)}" cy="${round(node.y)}" r="${round(picture.radius)}" fill="${COLOURS[node.kind]}" stroke="${stroke}" stroke-width="2"/>`,
-      `<text x="${round(node.x)}" y="${round(node.y)}" text-anchor="middle" dominant-baseline="middle" font-size="${label.length > 8 || picture.radius < 26 ? 10 : 13}" font-weight="bold" fill="#ffffff">${escapeXml(label)}</text>`,
+      `<circle cx="${round(node.x)}" cy="${round(node.y)}" r="${round(picture.radius)}" ` +
+        `fill="${COLOURS[node.kind]}" stroke="${stroke}" stroke-width="2"/>`,
+      `<text x="${round(node.x)}" y="${round(node.y)}" text-anchor="middle" dominant-baseline="middle" ` +
+        `font-size="${label.length > 8 || picture.radius < 26 ? 10 : 13}" font-weight="bold" fill="#ffffff">${escapeXml(label)}</text>`,
     );
   }
   parts.push('</svg>');

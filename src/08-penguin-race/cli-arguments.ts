@@ -1,6 +1,7 @@
 /**
- * The command line of `npm run race`, read into race options. Every mistake is
- * a RaceOptionError with one line naming the flag (the program exits with 2).
+ * The command line of `npm run race`, read with util.parseArgs into race
+ * options. Every mistake is a UsageError with one line naming the flag (the
+ * program exits with 2).
  *
  *   --runtime async|threads|processes|net   (default async)
  *   --penguins N --flies M --length L --seed S
@@ -12,8 +13,10 @@
  *   --host h --port p  net runtime: where the server listens (default 127.0.0.1, any free port)
  *   --no-animation     no live track (the final table only)
  *   --json             print the result as JSON (for scripts)
+ *   --help, -h         these options
  */
-import { RaceOptionError, RUNTIMES, type ClockKind, type MsRange, type RaceOptions, type RuntimeName } from './options.js';
+import { parseCommandLine, readOneOf, readWholeNumber, UsageError } from '../engine/command-line.js';
+import { RUNTIMES, type MsRange, type RaceOptionError, type RaceOptions } from './options.js';
 
 export interface RaceCommand {
   options: RaceOptions;
@@ -26,85 +29,58 @@ export const RACE_USAGE = `usage: npm run race -- [--runtime async|threads|proce
        [--length L] [--seed S] [--latency a-b] [--think a-b] [--fly-interval a-b]
        [--clock real|virtual] [--time-limit ms] [--host h] [--port p] [--no-animation] [--json]`;
 
-function wholeNumber(text: string, flag: string): number {
-  if (!/^\d+$/.test(text)) throw new RaceOptionError(`${flag} must be a whole number, got "${text}"`);
-  return Number(text);
-}
-
 /** "5-20" → [5, 20]; "7" → [7, 7]. */
 export function parseMsRange(text: string, flag: string): MsRange {
   const match = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/.exec(text.trim());
-  if (!match) throw new RaceOptionError(`${flag} must be milliseconds like 5-20 or 10, got "${text}"`);
+  if (!match) throw new UsageError(`${flag} must be milliseconds like 5-20 or 10, got "${text}"`);
   const low = Number(match[1]);
   const high = match[2] === undefined ? low : Number(match[2]);
-  if (low > high) throw new RaceOptionError(`${flag}: the range must go from low to high, got "${text}"`);
+  if (low > high) throw new UsageError(`${flag}: the range must go from low to high, got "${text}"`);
   return [low, high];
 }
 
+/** Each flag that takes a value: the race option it sets, and how its text is read. */
+const VALUE_FLAGS = {
+  runtime: { option: 'runtime', read: (text, flag) => readOneOf(text, flag, RUNTIMES) },
+  penguins: { option: 'penguins', read: readWholeNumber },
+  flies: { option: 'flies', read: readWholeNumber },
+  length: { option: 'length', read: readWholeNumber },
+  seed: { option: 'seed', read: readWholeNumber },
+  latency: { option: 'latencyMs', read: parseMsRange },
+  think: { option: 'thinkMs', read: parseMsRange },
+  'fly-interval': { option: 'flyIntervalMs', read: parseMsRange },
+  clock: { option: 'clock', read: (text, flag) => readOneOf(text, flag, ['real', 'virtual']) },
+  'time-limit': { option: 'timeLimitMs', read: readWholeNumber },
+  host: { option: 'host', read: (text) => text },
+  port: { option: 'port', read: readWholeNumber },
+} satisfies Record<string, { option: keyof RaceOptions; read: (text: string, flag: string) => unknown }>;
+
+type ValueFlag = keyof typeof VALUE_FLAGS;
+
+const RACE_FLAGS = {
+  ...(Object.fromEntries(Object.keys(VALUE_FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<ValueFlag, { type: 'string' }>),
+  'no-animation': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseRaceArguments(argv: readonly string[]): RaceCommand {
-  const command: RaceCommand = { options: {}, animation: true, json: false, help: false };
-  const { options } = command;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--no-animation') {
-      command.animation = false;
-      continue;
-    }
-    if (flag === '--json') {
-      command.json = true;
-      continue;
-    }
-    if (flag === '--help' || flag === '-h') {
-      command.help = true;
-      continue;
-    }
-    if (!flag.startsWith('--')) throw new RaceOptionError(`unexpected argument "${flag}" (options start with --)`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new RaceOptionError(`${flag} needs a value`);
-    i++;
-    switch (flag) {
-      case '--runtime':
-        if (!RUNTIMES.includes(value as RuntimeName))
-          throw new RaceOptionError(`--runtime must be one of ${RUNTIMES.join(', ')}, got "${value}"`);
-        options.runtime = value as RuntimeName;
-        break;
-      case '--penguins':
-        options.penguins = wholeNumber(value, flag);
-        break;
-      case '--flies':
-        options.flies = wholeNumber(value, flag);
-        break;
-      case '--length':
-        options.length = wholeNumber(value, flag);
-        break;
-      case '--seed':
-        options.seed = wholeNumber(value, flag);
-        break;
-      case '--latency':
-        options.latencyMs = parseMsRange(value, flag);
-        break;
-      case '--think':
-        options.thinkMs = parseMsRange(value, flag);
-        break;
-      case '--fly-interval':
-        options.flyIntervalMs = parseMsRange(value, flag);
-        break;
-      case '--clock':
-        if (value !== 'real' && value !== 'virtual') throw new RaceOptionError(`--clock must be real or virtual, got "${value}"`);
-        options.clock = value as ClockKind;
-        break;
-      case '--time-limit':
-        options.timeLimitMs = wholeNumber(value, flag);
-        break;
-      case '--host':
-        options.host = value;
-        break;
-      case '--port':
-        options.port = wholeNumber(value, flag);
-        break;
-      default:
-        throw new RaceOptionError(`unknown option ${flag} (see --help)`);
-    }
+  const { values } = parseCommandLine(argv, { options: RACE_FLAGS });
+  const options: Record<string, unknown> = {};
+  for (const [flag, { option, read }] of Object.entries(VALUE_FLAGS)) {
+    const text = values[flag as ValueFlag];
+    if (text !== undefined) options[option] = read(text, `--${flag}`);
   }
-  return command;
+  return { options: options as RaceOptions, animation: !values['no-animation'], json: values.json ?? false, help: values.help ?? false };
+}
+
+/** The flag that sets each race option (the track length bounds the step, so --length answers for maxStep). */
+const FLAG_OF_OPTION: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(VALUE_FLAGS).map(([flag, { option }]) => [option, `--${flag}`])),
+  maxStep: '--length',
+};
+
+/** A bad option found by the race's own checks ("penguins must be..."), in the command line's words ("--penguins must be..."). */
+export function asUsageError(error: RaceOptionError): UsageError {
+  return new UsageError(error.message.replace(/^(\w+)/, (name) => FLAG_OF_OPTION[name] ?? name));
 }

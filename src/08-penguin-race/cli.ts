@@ -7,56 +7,33 @@
  * race cleanly: every worker and child is ended, and the partial standings are
  * printed (exit code 0). A bad option prints one line naming it (exit code 2).
  */
+import { runCommand } from '../engine/command-line.js';
+import { asUsageError, parseRaceArguments, RACE_USAGE } from './cli-arguments.js';
 import { RaceOptionError } from './options.js';
-import { parseRaceArguments, RACE_USAGE, type RaceCommand } from './cli-arguments.js';
 import { startRace, type RaceHandle } from './race.js';
 import { formatResults } from './results-table.js';
 import { TerminalView } from './terminal-view.js';
 import { renderTrackText } from './track-view.js';
 
-/** Option names as the command line spells them, for errors raised by the library's checks. */
-const FLAGS: Record<string, string> = {
-  penguins: '--penguins',
-  flies: '--flies',
-  length: '--length',
-  seed: '--seed',
-  latencyMs: '--latency',
-  thinkMs: '--think',
-  flyIntervalMs: '--fly-interval',
-  timeLimitMs: '--time-limit',
-  maxStep: '--length',
-  host: '--host',
-  port: '--port',
-};
-
-function asFlag(message: string): string {
-  return message.replace(/^(\w+)/, (name) => FLAGS[name] ?? name);
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
-  let command: RaceCommand;
+  const command = parseRaceArguments(argv);
+  if (command.help) {
+    console.log(RACE_USAGE);
+    return 0;
+  }
+  const live = command.animation && !command.json && process.stdout.isTTY === true;
+  const view = live ? new TerminalView(process.stdout) : undefined;
   let race: RaceHandle;
-  const live = (): boolean => command.animation && !command.json && process.stdout.isTTY === true;
-  let view: TerminalView | undefined;
   try {
-    command = parseRaceArguments(argv);
-    if (command.help) {
-      console.log(RACE_USAGE);
-      return 0;
-    }
-    view = live() ? new TerminalView(process.stdout) : undefined;
-    const draw = view ? (snapshot: Parameters<TerminalView['draw']>[0]) => view!.draw(snapshot) : undefined;
-    race = startRace({ ...command.options, onFrame: draw, frameMs: 50 });
+    race = startRace({ ...command.options, onFrame: view ? (snapshot) => view.draw(snapshot) : undefined, frameMs: 50 });
   } catch (error) {
-    if (error instanceof RaceOptionError) {
-      console.error(`race: ${asFlag(error.message)} (--help shows the options)`);
-      return 2;
-    }
-    throw error;
+    throw error instanceof RaceOptionError ? asUsageError(error) : error;
   }
 
   const { rules, runtime } = race.options;
-  const description = `${rules.penguins} penguins, ${rules.flies} flies, track ${rules.length}, ${runtime} runtime, ${rules.clock} clock, seed ${rules.seed}`;
+  const description =
+    `${rules.penguins} penguins, ${rules.flies} flies, track ${rules.length}, ` +
+    `${runtime} runtime, ${rules.clock} clock, seed ${rules.seed}`;
   let signals = 0;
   const onSignal = (): void => {
     if (signals++ === 0) race.stop();
@@ -95,4 +72,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runCommand(() => main(process.argv.slice(2)), { label: 'race', hint: '(--help shows the options)' });

@@ -239,9 +239,8 @@ export class SessionRoster {
       timeoutMs,
       () => {
         const late = this.sessions.filter((s) => s.state === 'waiting').map((s) => `${s.role} ${s.id}`);
-        return new Error(
-          `${late.length} actor(s) not ready after ${timeoutMs} ms (${what}): ${late.slice(0, 5).join(', ')}${late.length > 5 ? ', ...' : ''}`,
-        );
+        const names = `${late.slice(0, 5).join(', ')}${late.length > 5 ? ', ...' : ''}`;
+        return new Error(`${late.length} actor(s) not ready after ${timeoutMs} ms (${what}): ${names}`);
       },
     );
   }

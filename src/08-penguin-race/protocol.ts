@@ -41,7 +41,10 @@ export interface MoveReply {
   penguin: number;
   seq: number;
   granted: boolean;
-  /** Why a move was refused: 'busy' (the server said no), 'stale' (the penguin was knocked down meanwhile), 'race-over', 'finished', 'retired'. */
+  /**
+   * Why a move was refused: 'busy' (the server said no), 'stale' (the penguin
+   * was knocked down meanwhile), 'race-over', 'finished', 'retired'.
+   */
   reason?: string;
   /** The penguin's position after this request, as the server has it. */
   position: number;

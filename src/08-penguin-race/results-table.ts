@@ -46,9 +46,12 @@ export function formatResults(result: RaceResult, maxRows = 20): string {
   const retired = result.penguins.filter((p) => p.retired !== undefined);
   lines.push(
     '',
-    `finished ${result.ranking.length}/${result.penguins.length}${retired.length ? `, retired ${retired.length} (${retired[0].retired})` : ''}, knockdowns ${result.knockdowns}`,
-    `messages: received ${messages.received}, sent ${messages.sent} (requests ${messages.requests}, replies ${messages.replies}, errors ${messages.errors})`,
-    `latency per request (server, ${result.clock} ms): mean ${ms(latency.meanMs)}, p50 ${ms(latency.p50Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)}`,
+    `finished ${result.ranking.length}/${result.penguins.length}` +
+      `${retired.length ? `, retired ${retired.length} (${retired[0].retired})` : ''}, knockdowns ${result.knockdowns}`,
+    `messages: received ${messages.received}, sent ${messages.sent} ` +
+      `(requests ${messages.requests}, replies ${messages.replies}, errors ${messages.errors})`,
+    `latency per request (server, ${result.clock} ms): mean ${ms(latency.meanMs)}, ` +
+      `p50 ${ms(latency.p50Ms)}, p99 ${ms(latency.p99Ms)}, max ${ms(latency.maxMs)}`,
     `round trip as actors saw it (real ms): mean ${ms(wall.roundTrip.meanMs)}, p99 ${ms(wall.roundTrip.p99Ms)}; ` +
       `start-up ${ms(wall.startupMs)} ms, ${Math.round(wall.requestsPerSecond)} requests/s`,
   );

@@ -100,9 +100,11 @@ export function renderTrackSvg(snapshot: RaceSnapshot, options: TrackSvgOptions 
   const height = top + lanes.length * laneHeight + 28;
   const x = (position: number): number => left + ((right - left) * position) / snapshot.length;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<line x1="${x(snapshot.length)}" y1="${top - 4}" x2="${x(snapshot.length)}" y2="${top + lanes.length * laneHeight}" stroke="#2e7d32" stroke-width="3"/>`,
+    `<line x1="${x(snapshot.length)}" y1="${top - 4}" x2="${x(snapshot.length)}" y2="${top + lanes.length * laneHeight}" ` +
+      'stroke="#2e7d32" stroke-width="3"/>',
   ];
   lanes.forEach((penguin, index) => {
     const y = top + index * laneHeight + laneHeight / 2;
@@ -114,7 +116,8 @@ export function renderTrackSvg(snapshot: RaceSnapshot, options: TrackSvgOptions 
     }
     const fill = penguin.retired ? '#9e9e9e' : penguin.place !== undefined ? '#2e7d32' : '#1565c0';
     parts.push(
-      `<circle cx="${x(penguin.position)}" cy="${y}" r="7" fill="${fill}"><title>penguin ${penguin.id} at ${penguin.position}</title></circle>`,
+      `<circle cx="${x(penguin.position)}" cy="${y}" r="7" fill="${fill}">` +
+        `<title>penguin ${penguin.id} at ${penguin.position}</title></circle>`,
     );
     const tail = penguin.place !== undefined ? ordinal(penguin.place) : penguin.retired ? 'out' : '';
     const knocks = penguin.knockdowns > 0 ? ` (${penguin.knockdowns} kd)` : '';

@@ -21,8 +21,9 @@
  * summary); the messages go to stderr.
  */
 import { ShutdownCoordinator, type ShutdownReport } from '../06-daemons/shutdown.js';
+import { runCommand } from '../engine/command-line.js';
 import { SystemMonitor, type MonitorResult } from './monitor.js';
-import { MonitorOptionError, parseMonitorArguments, type MonitorOptions } from './options.js';
+import { parseMonitorArguments, type MonitorOptions } from './options.js';
 import { formatSummary } from './summary.js';
 import { formatReading, useColour } from './view.js';
 
@@ -37,15 +38,7 @@ function describeRun(options: MonitorOptions): string {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  let options: MonitorOptions;
-  try {
-    options = parseMonitorArguments(argv);
-  } catch (error) {
-    if (!(error instanceof MonitorOptionError)) throw error;
-    console.error(`monitor: ${error.message}`);
-    process.exitCode = 2;
-    return;
-  }
+  const options = parseMonitorArguments(argv); // a bad option: a UsageError, one line and exit code 2 (runCommand)
   const colour = !options.json && useColour(process.stdout);
   // Messages share stdout with the readings, except in JSON mode.
   const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
@@ -93,4 +86,4 @@ function reportFailedSteps(report: ShutdownReport): void {
   for (const step of report.steps) if (!step.ok) console.error(`monitor: shutdown step "${step.name}" failed: ${step.error}`);
 }
 
-await main(process.argv.slice(2));
+await runCommand(() => main(process.argv.slice(2)), { label: 'monitor' });

@@ -1,6 +1,7 @@
 /**
- * The monitor's options, from the command line or from a notebook, checked in
- * one place. Each bad value gets one clear line naming the option.
+ * The monitor's options, from the command line (read with util.parseArgs) or
+ * from a notebook, checked in one place. Each bad value is a UsageError: one
+ * clear line naming the option (the program exits with 2).
  *
  *   --interval 1s        time between readings of each sensor (ms, s or m; a bare number is seconds)
  *   --count 5            readings per sensor, then stop (the seed takes 5)
@@ -12,6 +13,7 @@
  *   --json               one JSON object per reading, per line
  *   --seed 1             seed of the simulated sensor
  */
+import { parseCommandLine, readOneOf, readWholeNumber, UsageError } from '../engine/command-line.js';
 import { SENSOR_NAMES, type SensorName } from './sensors.js';
 
 export interface MonitorOptions {
@@ -31,7 +33,12 @@ export interface MonitorOptions {
 
 export const DEFAULT_SENSORS: SensorName[] = ['cpu', 'memory', 'temperature', 'load', 'lag'];
 
-export class MonitorOptionError extends Error {
+const MONITOR_USAGE =
+  'usage: npm run monitor -- [--interval 1s] [--count n] [--duration 30s] [--threshold 70|cpu=80,...] ' +
+  '[--sensors cpu,memory,...] [--workers n] [--pool processes|threads] [--seed n] [--json]';
+
+/** A bad value found by the monitor's own checks (a duration, a threshold, a sensor). */
+export class MonitorOptionError extends UsageError {
   override name = 'MonitorOptionError';
 }
 
@@ -54,81 +61,57 @@ function parseThreshold(text: string, option: string): number {
   return value;
 }
 
-function parseCount(text: string, option: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new MonitorOptionError(`${option} must be a whole number above 0, got "${text}"`);
-  return value;
+/** "60,cpu=80": 60 for every sensor, 80 for cpu. */
+function parseThresholds(text: string, options: Pick<MonitorOptions, 'threshold' | 'thresholds'>): void {
+  for (const part of text.split(',')) {
+    const [name, amount] = part.includes('=') ? part.split('=') : [undefined, part];
+    if (name === undefined) options.threshold = parseThreshold(amount, '--threshold');
+    else options.thresholds[name.trim()] = parseThreshold(amount, `--threshold for ${name.trim()}`);
+  }
 }
 
-/** Reads `--name value` pairs (and the `--json` flag) into options, with defaults. */
+function parseSensors(text: string): SensorName[] {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .map((name) => {
+      if (!(SENSOR_NAMES as readonly string[]).includes(name)) {
+        throw new MonitorOptionError(`--sensors: unknown sensor "${name}" (known: ${SENSOR_NAMES.join(', ')})`);
+      }
+      return name as SensorName;
+    });
+}
+
+/** Reads the command line (`--name value` pairs and the `--json` flag) into options, with defaults. */
 export function parseMonitorArguments(argv: readonly string[]): MonitorOptions {
-  const options: MonitorOptions = {
-    intervalMs: 1000,
-    count: undefined,
-    durationMs: undefined,
-    threshold: 70,
-    thresholds: {},
-    sensors: [...DEFAULT_SENSORS],
-    workers: 2,
-    pool: 'processes',
-    json: false,
-    seed: 1,
+  const { values } = parseCommandLine(argv, {
+    usage: MONITOR_USAGE,
+    options: {
+      interval: { type: 'string' },
+      count: { type: 'string' },
+      duration: { type: 'string' },
+      // Given more than once, every one counts: --threshold 60 --threshold cpu=80.
+      threshold: { type: 'string', multiple: true },
+      sensors: { type: 'string' },
+      workers: { type: 'string' },
+      pool: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const thresholds: Pick<MonitorOptions, 'threshold' | 'thresholds'> = { threshold: 70, thresholds: {} };
+  for (const text of values.threshold ?? []) parseThresholds(text, thresholds);
+  return {
+    intervalMs: values.interval === undefined ? 1000 : parseDuration(values.interval, '--interval'),
+    count: values.count === undefined ? undefined : readWholeNumber(values.count, '--count', 1),
+    durationMs: values.duration === undefined ? undefined : parseDuration(values.duration, '--duration'),
+    ...thresholds,
+    sensors: values.sensors === undefined ? [...DEFAULT_SENSORS] : parseSensors(values.sensors),
+    workers: values.workers === undefined ? 2 : readWholeNumber(values.workers, '--workers', 1),
+    pool: values.pool === undefined ? 'processes' : readOneOf(values.pool, '--pool', ['processes', 'threads']),
+    json: values.json ?? false,
+    seed: values.seed === undefined ? 1 : readWholeNumber(values.seed, '--seed', 1),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const option = argv[i];
-    if (option === '--json') {
-      options.json = true;
-      continue;
-    }
-    const value = argv[i + 1];
-    if (!option.startsWith('--')) throw new MonitorOptionError(`unexpected argument "${option}" (options start with --)`);
-    if (value === undefined || value.startsWith('--')) throw new MonitorOptionError(`${option} needs a value`);
-    i++;
-    switch (option) {
-      case '--interval':
-        options.intervalMs = parseDuration(value, '--interval');
-        break;
-      case '--count':
-        options.count = parseCount(value, '--count');
-        break;
-      case '--duration':
-        options.durationMs = parseDuration(value, '--duration');
-        break;
-      case '--threshold':
-        for (const part of value.split(',')) {
-          const [name, amount] = part.includes('=') ? part.split('=') : [undefined, part];
-          if (name === undefined) options.threshold = parseThreshold(amount, '--threshold');
-          else options.thresholds[name.trim()] = parseThreshold(amount, `--threshold for ${name.trim()}`);
-        }
-        break;
-      case '--sensors':
-        options.sensors = value
-          .split(',')
-          .map((name) => name.trim())
-          .map((name) => {
-            if (!(SENSOR_NAMES as readonly string[]).includes(name)) {
-              throw new MonitorOptionError(`--sensors: unknown sensor "${name}" (known: ${SENSOR_NAMES.join(', ')})`);
-            }
-            return name as SensorName;
-          });
-        break;
-      case '--workers':
-        options.workers = parseCount(value, '--workers');
-        break;
-      case '--pool':
-        if (value !== 'processes' && value !== 'threads') {
-          throw new MonitorOptionError(`--pool must be processes or threads, got "${value}"`);
-        }
-        options.pool = value;
-        break;
-      case '--seed':
-        options.seed = parseCount(value, '--seed');
-        break;
-      default:
-        throw new MonitorOptionError(`unknown option ${option} (see the top of src/09-system-monitor/options.ts)`);
-    }
-  }
-  return options;
 }
 
 /** The threshold that applies to a sensor. */

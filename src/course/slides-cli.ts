@@ -6,37 +6,20 @@
  * Exit code 1 when a deck cannot be built, 2 on bad arguments.
  */
 import { relative, resolve } from 'node:path';
+import { parseCommandLine, runCommand } from '../engine/command-line.js';
 import { kitRoot } from '../paths.js';
 import { buildDecks, slidesOutDir } from '../slides/build.js';
 import { slideCharts } from './slide-charts.js';
 
 const usage = 'usage: npm run slides -- [deck ...] [--out DIR]';
 
-function parseArguments(argv: string[]): { only: string[]; outDir: string } {
-  const only: string[] = [];
-  let outDir = slidesOutDir;
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--out') {
-      const dir = argv[++i];
-      if (!dir) throw new Error(`--out needs a folder; ${usage}`);
-      outDir = resolve(dir);
-    } else if (argv[i].startsWith('-')) {
-      throw new Error(`unknown option ${argv[i]}; ${usage}`);
-    } else {
-      only.push(argv[i]);
-    }
-  }
-  return { only, outDir };
+function parseArguments(argv: readonly string[]): { only: string[]; outDir: string } {
+  const { values, positionals } = parseCommandLine(argv, { usage, allowPositionals: true, options: { out: { type: 'string' } } });
+  return { only: positionals, outDir: values.out === undefined ? slidesOutDir : resolve(values.out) };
 }
 
 async function main(): Promise<number> {
-  let options: ReturnType<typeof parseArguments>;
-  try {
-    options = parseArguments(process.argv.slice(2));
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
-  }
+  const options = parseArguments(process.argv.slice(2));
   const started = performance.now();
   try {
     const built = await buildDecks({ ...options, charts: slideCharts, log: (line) => console.log(line) });
@@ -49,4 +32,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+await runCommand(main);

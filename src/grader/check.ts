@@ -24,7 +24,8 @@ export interface CheckOptions {
 export type CheckResult = ExerciseResult & { [inspect.custom](): string };
 
 function summary(result: ExerciseResult): string {
-  return `${result.exercise}: ${result.status}, ${result.points}/${result.maxPoints} points${result.message ? ` (${result.message.split('\n')[0]})` : ''}`;
+  const firstLine = result.message ? ` (${result.message.split('\n')[0]})` : '';
+  return `${result.exercise}: ${result.status}, ${result.points}/${result.maxPoints} points${firstLine}`;
 }
 
 /**

@@ -164,7 +164,8 @@ export class LearnSession {
       if (!this.progress.done.includes(exercise.name)) this.progress.done.push(exercise.name);
       saveProgress(this.progressPath, this.progress);
       this.write(
-        `✓ ${exercise.name} passes. ${this.interactive ? 'Press n for the next exercise.' : 'Run npm run learn again for the next one.'}\n`,
+        `✓ ${exercise.name} passes. ` +
+          `${this.interactive ? 'Press n for the next exercise.' : 'Run npm run learn again for the next one.'}\n`,
       );
     } else if (this.interactive) {
       this.write('Not yet. Save a file to run the tests again; h: hint, n: next exercise, q: quit.\n');

@@ -144,7 +144,8 @@ export function release(course: Course, outDir: string): ReleaseReport {
   const stale = generateExercises(course, { check: true });
   if (stale.stale.length > 0 || stale.extra.length > 0) {
     throw new Error(
-      `exercises/ does not match solutions/ (${[...stale.stale, ...stale.extra].slice(0, 5).join(', ')}...): run "npm run exercises:generate" first`,
+      `exercises/ does not match solutions/ (${[...stale.stale, ...stale.extra].slice(0, 5).join(', ')}...): ` +
+        'run "npm run exercises:generate" first',
     );
   }
 

@@ -55,7 +55,8 @@ export function formatTests(exercise: ExerciseResult, messageWidth = 100): strin
     return test.message ? `${head}\n         ${oneLine(test.message, messageWidth)}` : head;
   });
   if (exercise.message && exercise.tests.length === 0) lines.push(...exercise.message.split('\n').map((line) => `  ${line}`));
-  const head = `${exercise.exercise}: ${exercise.status} ${formatPoints(exercise.points, exercise.maxPoints)}${exercise.sandbox ? ` (${exercise.sandbox})` : ''}`;
+  const sandbox = exercise.sandbox ? ` (${exercise.sandbox})` : '';
+  const head = `${exercise.exercise}: ${exercise.status} ${formatPoints(exercise.points, exercise.maxPoints)}${sandbox}`;
   return [head, ...lines].join('\n');
 }
 
@@ -84,7 +85,8 @@ export function formatHtml(exercise: ExerciseResult): string {
     sandbox +
     message +
     (rows.length > 0
-      ? `<table><thead><tr><th ${cell}>test</th><th ${cell}>points</th><th ${cell}>status</th><th ${cell}>message</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+      ? `<table><thead><tr><th ${cell}>test</th><th ${cell}>points</th><th ${cell}>status</th><th ${cell}>message</th></tr></thead>` +
+        `<tbody>${rows.join('')}</tbody></table>`
       : '') +
     '</div>'
   );
@@ -113,7 +115,8 @@ export function formatJUnit(results: SubmissionResult[]): string {
       });
       if (exercise.tests.length === 0 && exercise.status === 'error') {
         cases.push(
-          `    <testcase classname="${escapeXml(suiteName)}" name="grading" time="0">\n      <error message="${escapeXml(exercise.message ?? 'error')}"/>\n    </testcase>`,
+          `    <testcase classname="${escapeXml(suiteName)}" name="grading" time="0">\n` +
+            `      <error message="${escapeXml(exercise.message ?? 'error')}"/>\n    </testcase>`,
         );
       }
       return (

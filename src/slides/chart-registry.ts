@@ -36,6 +36,7 @@ export async function renderSlideChart(registry: SlideChartRegistry, name: strin
   const entry = registry[name];
   const started = performance.now();
   const png = renderChartPng(await entry.config(), { width: 960, height: 500, scale: 2 });
-  const caption = `Measured on the machine that built these slides (${availableParallelism()} cores), ${new Date().toISOString().slice(0, 10)}.`;
+  const today = new Date().toISOString().slice(0, 10);
+  const caption = `Measured on the machine that built these slides (${availableParallelism()} cores), ${today}.`;
   return { name, png, caption, ms: performance.now() - started };
 }

@@ -16,15 +16,18 @@ html.js body.show-notes { --slide-w: min(100vw, 120vh); }
 * { box-sizing: border-box; }
 html, body { margin: 0; background: #e9ebf0; color: var(--ink); font: 16px/1.45 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; }
 /* Text scales with the slide, so a slide looks the same in any window. */
-.slide { position: relative; width: var(--slide-w); font-size: calc(var(--slide-w) / 58); aspect-ratio: 16 / 9; margin: 1rem auto; padding: 3.2% 5% 4%;
-  background: #fff; box-shadow: 0 2px 12px rgba(0, 0, 0, 0.15); overflow: hidden; display: flex; flex-direction: column; }
+.slide { position: relative; width: var(--slide-w); font-size: calc(var(--slide-w) / 58); aspect-ratio: 16 / 9;
+  margin: 1rem auto; padding: 3.2% 5% 4%; background: #fff; box-shadow: 0 2px 12px rgba(0, 0, 0, 0.15); overflow: hidden;
+  display: flex; flex-direction: column; }
 .slide h1 { font-size: 2.1em; margin: 0.2em 0 0.4em; color: var(--accent); line-height: 1.15; }
 .slide h2 { font-size: 1.5em; margin: 0 0 0.5em; color: var(--accent); border-bottom: 2px solid var(--rule); padding-bottom: 0.2em; }
 .slide h3 { font-size: 1.1em; margin: 0.6em 0 0.3em; }
 .slide p, .slide li { margin: 0.25em 0; }
 .slide ul, .slide ol { padding-left: 1.3em; margin: 0.3em 0; }
-.slide code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.86em; background: var(--code-bg); padding: 0.05em 0.25em; border-radius: 3px; }
-.slide pre { background: var(--code-bg); border-left: 4px solid var(--accent); padding: 0.5em 0.8em; margin: 0.4em 0; overflow: hidden; font-size: 0.78em; line-height: 1.35; }
+.slide code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.86em; background: var(--code-bg);
+  padding: 0.05em 0.25em; border-radius: 3px; }
+.slide pre { background: var(--code-bg); border-left: 4px solid var(--accent); padding: 0.5em 0.8em; margin: 0.4em 0;
+  overflow: hidden; font-size: 0.78em; line-height: 1.35; }
 .slide pre code { background: none; padding: 0; font-size: 1em; }
 .slide table { border-collapse: collapse; font-size: 0.8em; margin: 0.4em 0; }
 .slide th, .slide td { border-bottom: 1px solid var(--rule); padding: 0.25em 0.7em; text-align: left; vertical-align: top; }

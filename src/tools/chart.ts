@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ChartConfiguration } from 'chart.js';
+import { parseCommandLine, readPositiveNumber, runCommand, UsageError } from '../engine/command-line.js';
 import { saveChartPng, type ChartSize } from '../notebook/charts.js';
 
 const usage = 'usage: npm run chart -- <config.json> <out.png> [--width px] [--height px] [--scale n]';
@@ -16,26 +17,19 @@ interface ChartCommand {
   size: ChartSize;
 }
 
-function parseArguments(argv: string[]): ChartCommand {
-  const positional: string[] = [];
+function parseArguments(argv: readonly string[]): ChartCommand {
+  const { values, positionals } = parseCommandLine(argv, {
+    usage,
+    allowPositionals: true,
+    options: { width: { type: 'string' }, height: { type: 'string' }, scale: { type: 'string' } },
+  });
   const size: ChartSize = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    if (flag === '--width' || flag === '--height' || flag === '--scale') {
-      const text = argv[++i];
-      const value = Number(text);
-      if (text === undefined || !(Number.isFinite(value) && value > 0)) {
-        throw new Error(`${flag} must be a positive number, got ${text ?? 'nothing'}`);
-      }
-      size[flag.slice(2) as keyof ChartSize] = value;
-    } else if (flag.startsWith('--')) {
-      throw new Error(`unknown option ${flag}; ${usage}`);
-    } else {
-      positional.push(flag);
-    }
+  for (const dimension of ['width', 'height', 'scale'] as const) {
+    const text = values[dimension];
+    if (text !== undefined) size[dimension] = readPositiveNumber(text, `--${dimension}`);
   }
-  if (positional.length !== 2) throw new Error(`expected a config file and an output file; ${usage}`);
-  return { configPath: positional[0], outPath: positional[1], size };
+  if (positionals.length !== 2) throw new UsageError(`expected a config file and an output file; ${usage}`);
+  return { configPath: positionals[0], outPath: positionals[1], size };
 }
 
 function readConfig(path: string): ChartConfiguration {
@@ -43,31 +37,24 @@ function readConfig(path: string): ChartConfiguration {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`config file ${path} cannot be read (does it exist?)`);
+    throw new UsageError(`config file ${path} cannot be read (does it exist?)`);
   }
   let config: unknown;
   try {
     config = JSON.parse(text);
   } catch (error) {
-    throw new Error(`config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const shape = config as { type?: unknown; data?: unknown };
   if (typeof shape !== 'object' || shape === null || typeof shape.type !== 'string' || typeof shape.data !== 'object') {
-    throw new Error(`config file ${path} must hold a chart.js configuration: an object with "type" and "data"`);
+    throw new UsageError(`config file ${path} must hold a chart.js configuration: an object with "type" and "data"`);
   }
   return config as ChartConfiguration;
 }
 
 async function main(): Promise<number> {
-  let command: ChartCommand;
-  let config: ChartConfiguration;
-  try {
-    command = parseArguments(process.argv.slice(2));
-    config = readConfig(command.configPath);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
-  }
+  const command = parseArguments(process.argv.slice(2));
+  const config = readConfig(command.configPath);
   try {
     await saveChartPng(command.outPath, config, command.size);
   } catch (error) {
@@ -78,4 +65,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+await runCommand(main);

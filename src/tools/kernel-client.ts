@@ -13,11 +13,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dealer, Subscriber } from 'zeromq';
 import { compiledEntry } from '../paths.js';
+import { freePorts } from './free-ports.js';
 
 /** One output of a cell, as Jupyter stores it in a notebook. */
 export type CellOutput =
@@ -342,22 +342,4 @@ function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Prom
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** Asks the OS for `count` free loopback ports. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

@@ -9,19 +9,23 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parseCommandLine, runCommand, UsageError } from '../engine/command-line.js';
 import { kitRoot } from '../paths.js';
 
-const connectionFile = process.argv[2];
-if (!connectionFile) {
-  console.error('usage: kernel-process.js <connection file>');
-  process.exit(2);
+const usage = 'usage: kernel-process.js <connection file>';
+
+function startGuardedKernel(argv: readonly string[]): void {
+  const { positionals } = parseCommandLine(argv, { usage, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError(`expected one connection file, got ${positionals.length}; ${usage}`);
+
+  process.stdin.on('end', () => process.kill(-process.pid, 'SIGKILL'));
+  process.stdin.resume();
+
+  const requireFromKit = createRequire(join(kitRoot, 'package.json'));
+  const { startKernel } = requireFromKit('tslab/dist/main.js') as {
+    startKernel: (options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }) => void;
+  };
+  startKernel({ configPath: positionals[0], enableFindLocal: false, jsKernel: false, globalVersion: '' });
 }
 
-process.stdin.on('end', () => process.kill(-process.pid, 'SIGKILL'));
-process.stdin.resume();
-
-const requireFromKit = createRequire(join(kitRoot, 'package.json'));
-const { startKernel } = requireFromKit('tslab/dist/main.js') as {
-  startKernel: (options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }) => void;
-};
-startKernel({ configPath: connectionFile, enableFindLocal: false, jsKernel: false, globalVersion: '' });
+await runCommand(() => startGuardedKernel(process.argv.slice(2)));

@@ -6,33 +6,33 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommandLine, readPositiveNumber, runCommand, UsageError } from '../engine/command-line.js';
 import { kitRoot } from '../paths.js';
 import { formatFailure, readNotebook, runNotebook, type NotebookRun } from './notebook-runner.js';
 
-function parseArguments(argv: string[]): { paths: string[]; cellTimeoutMs: number } {
-  const paths: string[] = [];
-  let cellTimeoutMs = 30_000;
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--timeout') {
-      const seconds = Number(argv[++i]);
-      if (!(Number.isFinite(seconds) && seconds > 0)) {
-        throw new Error(`--timeout must be a positive number of seconds, got ${argv[i] ?? 'nothing'}`);
-      }
-      cellTimeoutMs = seconds * 1000;
-    } else {
-      paths.push(argv[i]);
+const usage = 'usage: npm run notebooks -- [notebook.ipynb ...] [--timeout seconds]';
+
+function parseArguments(argv: readonly string[]): { paths: string[]; cellTimeoutMs: number } {
+  const { values, positionals } = parseCommandLine(argv, { usage, allowPositionals: true, options: { timeout: { type: 'string' } } });
+  const cellTimeoutMs = values.timeout === undefined ? 30_000 : readPositiveNumber(values.timeout, '--timeout', 'seconds') * 1000;
+  if (positionals.length > 0) return { paths: positionals, cellTimeoutMs };
+  const folder = join(kitRoot, 'notebooks');
+  const paths = readdirSync(folder)
+    .filter((name) => name.endsWith('.ipynb'))
+    .sort()
+    .map((name) => join(folder, name));
+  return { paths, cellTimeoutMs };
+}
+
+/** Reads each notebook before any runs: a missing or foreign one is the command's mistake. */
+function checkNotebooks(paths: string[]): void {
+  for (const path of paths) {
+    try {
+      readNotebook(path);
+    } catch (error) {
+      throw new UsageError((error as Error).message, { cause: error });
     }
   }
-  if (paths.length === 0) {
-    const folder = join(kitRoot, 'notebooks');
-    paths.push(
-      ...readdirSync(folder)
-        .filter((name) => name.endsWith('.ipynb'))
-        .sort()
-        .map((name) => join(folder, name)),
-    );
-  }
-  return { paths, cellTimeoutMs };
 }
 
 function report(run: NotebookRun): void {
@@ -47,14 +47,8 @@ function report(run: NotebookRun): void {
 }
 
 async function main(): Promise<number> {
-  let options: ReturnType<typeof parseArguments>;
-  try {
-    options = parseArguments(process.argv.slice(2));
-    for (const path of options.paths) readNotebook(path);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
-  }
+  const options = parseArguments(process.argv.slice(2));
+  checkNotebooks(options.paths);
   let failed = 0;
   for (const path of options.paths) {
     const run = await runNotebook(path, { cellTimeoutMs: options.cellTimeoutMs });
@@ -69,4 +63,4 @@ process.once('SIGINT', () => {
   console.error('interrupted: stopping kernels');
   process.exit(130);
 });
-process.exitCode = await main();
+await runCommand(main);

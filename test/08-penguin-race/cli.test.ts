@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { compiledEntry } from '../../src/paths.js';
 import { parseMsRange, parseRaceArguments } from '../../src/08-penguin-race/cli-arguments.js';
 import type { RaceResult } from '../../src/08-penguin-race/results.js';
+import { assertUsageError, runCli as runProgram } from '../tools/run-cli.js';
 
 const cli = (): string => compiledEntry('08-penguin-race/cli.ts');
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await promisify(execFile)(process.execPath, [cli(), ...args], { timeout: 15_000 }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
-  return result;
-}
+const runCli = (args: string[]) => runProgram(cli(), args, { timeoutMs: 15_000 });
 
 describe('08 penguin race: the command line', function () {
   this.timeout(20_000);
@@ -34,11 +27,15 @@ describe('08 penguin race: the command line', function () {
     assert.deepEqual(command.options, { runtime: 'net', penguins: 6, latencyMs: [0, 3], clock: 'virtual' });
     assert.deepEqual([command.animation, command.json], [false, true]);
     assert.deepEqual(parseMsRange('7', '--latency'), [7, 7]);
+    assert.deepEqual(parseRaceArguments(['-h']).help, true);
     assert.throws(
       () => parseRaceArguments(['--runtime', 'fibers']),
-      /^RaceOptionError: --runtime must be one of async, threads, processes, net, got "fibers"/,
+      /^UsageError: --runtime must be one of async, threads, processes, net, got "fibers"/,
     );
     assert.throws(() => parseRaceArguments(['--penguins']), /--penguins needs a value/);
+    assert.throws(() => parseRaceArguments(['--penguins', '--json']), /^UsageError: --penguins needs a value$/);
+    assert.throws(() => parseRaceArguments(['--seed', '-1']), /^UsageError: --seed must be a whole number, got "-1"$/);
+    assert.throws(() => parseRaceArguments(['--json=yes']), /^UsageError: --json takes no value, got "yes"$/);
     assert.throws(() => parseRaceArguments(['--penguins', 'two']), /--penguins must be a whole number, got "two"/);
     assert.throws(() => parseRaceArguments(['--latency', '9-2']), /--latency: the range must go from low to high/);
     assert.throws(() => parseRaceArguments(['--speed', '3']), /unknown option --speed/);
@@ -46,16 +43,14 @@ describe('08 penguin race: the command line', function () {
 
   it('exits with 2 and one line on stderr for a bad option', async () => {
     for (const [args, message] of [
-      [['--penguins', '0'], /^race: --penguins must be an integer from 1 to/],
+      [['--penguins', '0'], /^race: --penguins must be an integer from 1 to 1000000, got 0 \(--help shows the options\)$/],
       [['--runtime', 'fibers'], /^race: --runtime must be one of/],
       [['--latency', 'fast'], /^race: --latency must be milliseconds like 5-20/],
       [['positional'], /^race: unexpected argument "positional"/],
+      [['--speed', '3'], /^race: unknown option --speed \(--help shows the options\)$/],
+      [['--flies'], /^race: --flies needs a value/],
     ] as Array<[string[], RegExp]>) {
-      const { code, stdout, stderr } = await runCli(args);
-      assert.equal(code, 2, `${args.join(' ')}: exit code`);
-      assert.equal(stdout, '');
-      assert.equal(stderr.trim().split('\n').length, 1, stderr);
-      assert.match(stderr, message);
+      assertUsageError(await runCli(args), message);
     }
   });
 

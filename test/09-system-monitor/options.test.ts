@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { MonitorOptionError, parseMonitorArguments, thresholdFor } from '../../src/09-system-monitor/options.js';
+import { UsageError } from '../../src/engine/command-line.js';
+import { parseMonitorArguments, thresholdFor } from '../../src/09-system-monitor/options.js';
 
 describe('monitor options', () => {
   it('defaults follow the seed: threshold 70, two analyzer processes', () => {
@@ -33,6 +34,14 @@ describe('monitor options', () => {
     assert.equal(options.json, true);
   });
 
+  it('reads --name=value, and every --threshold given', () => {
+    const options = parseMonitorArguments(['--interval=2s', '--threshold', '60', '--threshold', 'cpu=80', '--pool=threads']);
+    assert.equal(options.intervalMs, 2000);
+    assert.equal(thresholdFor(options, 'cpu'), 80);
+    assert.equal(thresholdFor(options, 'lag'), 60);
+    assert.equal(options.pool, 'threads');
+  });
+
   const bad: [string[], RegExp][] = [
     [['--sensors', 'cpu,gpu'], /^--sensors: unknown sensor "gpu" \(known: cpu, cores, memory, temperature, load, lag, simulated\)$/],
     [['--interval', '0'], /^--interval must be more than 0, got "0"$/],
@@ -42,13 +51,16 @@ describe('monitor options', () => {
     [['--duration', 'soon'], /^--duration must be a duration like 500ms, 1.5s or 2m, got "soon"$/],
     [['--count', '2.5'], /^--count must be a whole number above 0, got "2.5"$/],
     [['--workers'], /^--workers needs a value$/],
-    [['--colour', 'red'], /^unknown option --colour/],
+    [['--pool', 'fibers'], /^--pool must be processes or threads, got "fibers"$/],
+    [['--json=yes'], /^--json takes no value, got "yes"$/],
+    [['--colour', 'red'], /^unknown option --colour; usage: npm run monitor -- /],
+    [['cpu'], /^unexpected argument "cpu"; usage: npm run monitor -- /],
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${argv.join(' ')} with one clear line`, () => {
       assert.throws(
         () => parseMonitorArguments(argv),
-        (error: Error) => error instanceof MonitorOptionError && message.test(error.message) && !error.message.includes('\n'),
+        (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'),
       );
     });
   }

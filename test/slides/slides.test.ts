@@ -18,7 +18,8 @@ import { compiledEntry } from '../../src/paths.js';
 import { slideCharts } from '../../src/course/slide-charts.js';
 import { buildDecks, findDecks, type BuiltDeck } from '../../src/slides/build.js';
 import { parseDeck } from '../../src/slides/deck.js';
-import { launchChromium } from '../../src/tools/browser-test.js';
+import { launchChromium } from '../../src/tools/browser/chromium.js';
+import { assertUsageError, runCli } from '../tools/run-cli.js';
 
 const UNITS = [
   '01-threads-vs-async',
@@ -291,9 +292,8 @@ describe('slides: the course decks', function () {
         (failed as { stderr: string }).stderr,
         /error: no deck called 42-nothing in .*slides; the decks are: 01-threads-vs-async\.md/,
       );
-      const bad = await promisify(execFile)(process.execPath, [cli, '--colour']).catch((error: { code: number; stderr: string }) => error);
-      assert.equal((bad as { code: number }).code, 2);
-      assert.match((bad as { stderr: string }).stderr, /unknown option --colour; usage: npm run slides/);
+      assertUsageError(await runCli(cli, ['--colour']), /^error: unknown option --colour; usage: npm run slides/);
+      assertUsageError(await runCli(cli, ['05', '--out']), /^error: --out needs a value$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,18 +1,17 @@
 /**
- * `npm run test:browser` (src/tools/browser-test.ts): run on a notebook with
+ * `npm run test:browser` (src/tools/browser-test.ts, src/tools/browser/): run on a notebook with
  * planted failures, it must report each one (a broken image, an error, a cell
  * the kernel skipped), take a screenshot, and stop Jupyter, the kernel and the
  * browser (the leak check after each test fails if anything is left running).
  * The real course notebooks are checked by `npm run test:browser` itself.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { compiledEntry, kitRoot } from '../../src/paths.js';
-import { runBrowserTest } from '../../src/tools/browser-test.js';
+import { runBrowserTest } from '../../src/tools/browser/run-browser-test.js';
+import { assertUsageError, runCli } from './run-cli.js';
 
 const fixtures = join(kitRoot, 'test', 'fixtures', 'browser-test');
 
@@ -41,18 +40,11 @@ describe('npm run test:browser', function () {
     }
   });
 
-  it('names the install script when Chromium is missing, and rejects unknown options (exit code 2)', async () => {
+  it('names the install script when Chromium is missing, and rejects bad options: one line, exit code 2', async () => {
     const cli = compiledEntry('tools/browser-test.ts');
-    const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-      promisify(execFile)(process.execPath, [cli, ...args], { env }).then(
-        () => ({ code: 0, stderr: '' }),
-        (error: { code: number; stderr: string }) => error,
-      );
-    const missing = await run([], { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' });
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /Chromium was not found at \/nonexistent\/chromium\. Install it with "bash \.ci\/install-browser"/);
-    const unknown = await run(['--fast']);
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown option --fast; usage: npm run test:browser/);
+    const missing = await runCli(cli, [], { env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' } });
+    assertUsageError(missing, /^error: Chromium was not found at \/nonexistent\/chromium\. Install it with "bash \.ci\/install-browser"/);
+    assertUsageError(await runCli(cli, ['--fast']), /^error: unknown option --fast; usage: npm run test:browser/);
+    assertUsageError(await runCli(cli, ['--timeout', 'soon']), /^error: --timeout must be a number of seconds above 0, got "soon"$/);
   });
 });

@@ -3,30 +3,13 @@
  * becomes a PNG file; bad input is one line naming what was wrong, exit code 2.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { compiledEntry } from '../../src/paths.js';
+import { assertUsageError, runCli as runProgram } from './run-cli.js';
 
-const chartCli = compiledEntry('tools/chart.ts');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function runCli(args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [chartCli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const runCli = (args: string[]) => runProgram(compiledEntry('tools/chart.ts'), args);
 
 describe('npm run chart', () => {
   let folder: string;
@@ -45,22 +28,21 @@ describe('npm run chart', () => {
     assert.equal(png.readUInt32BE(20), 200, 'height from the IHDR chunk');
   });
 
-  it('names the missing file, the bad JSON, the non-chart and the bad size; exit code 2', async () => {
-    const missing = await runCli([join(folder, 'nope.json'), join(folder, 'x.png')]);
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /nope\.json cannot be read/);
+  it('names the missing file, the bad JSON, the non-chart and the bad size: one line each, exit code 2', async () => {
+    const out = join(folder, 'x.png');
+    assertUsageError(await runCli([join(folder, 'nope.json'), out]), /^error: config file .*nope\.json cannot be read/);
 
     const broken = join(folder, 'broken.json');
     writeFileSync(broken, '{ type: ');
-    assert.match((await runCli([broken, join(folder, 'x.png')])).stderr, /broken\.json is not valid JSON/);
+    assertUsageError(await runCli([broken, out]), /^error: config file .*broken\.json is not valid JSON/);
 
     const notChart = join(folder, 'list.json');
     writeFileSync(notChart, '[1, 2]');
-    assert.match((await runCli([notChart, join(folder, 'x.png')])).stderr, /must hold a chart\.js configuration/);
+    assertUsageError(await runCli([notChart, out]), /must hold a chart\.js configuration/);
 
-    const badSize = await runCli([notChart, join(folder, 'x.png'), '--width', '-3']);
-    assert.equal(badSize.code, 2);
-    assert.match(badSize.stderr, /--width must be a positive number, got -3/);
-    assert.doesNotMatch(badSize.stderr + missing.stderr, /\n\s+at /, 'no stack trace');
+    assertUsageError(await runCli([notChart, out, '--width', '-3']), /^error: --width must be a number above 0, got "-3"$/);
+    assertUsageError(await runCli([notChart, out, '--scale']), /^error: --scale needs a value$/);
+    assertUsageError(await runCli([notChart]), /^error: expected a config file and an output file; usage: npm run chart -- /);
+    assertUsageError(await runCli([notChart, out, '--dpi', '2']), /^error: unknown option --dpi; usage: npm run chart -- /);
   });
 });

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { Dealer } from 'zeromq';
 import { compiledEntry } from '../../src/paths.js';
 import { formatFailure, runNotebook } from '../../src/tools/notebook-runner.js';
+import { assertUsageError, runCli } from './run-cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'runner-fixtures-'));
 
@@ -87,9 +88,9 @@ describe('headless notebook runner', function () {
     const result = await promisify(execFile)(process.execPath, [cli, failing]).catch((error) => error);
     assert.equal(result.code, 1);
     assert.match(result.stdout, /cli\.ipynb › cell 2: .*cli boom/);
-    const missing = await promisify(execFile)(process.execPath, [cli, 'nowhere/missing.ipynb']).catch((error) => error);
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /notebook not found: nowhere\/missing\.ipynb/);
+    assertUsageError(await runCli(cli, ['nowhere/missing.ipynb']), /^error: notebook not found: nowhere\/missing\.ipynb$/);
+    assertUsageError(await runCli(cli, [failing, '--timeout', '0']), /^error: --timeout must be a number of seconds above 0, got "0"$/);
+    assertUsageError(await runCli(cli, ['--fast']), /^error: unknown option --fast; usage: npm run notebooks -- /);
   });
 });
 
@@ -110,5 +111,16 @@ describe('a kernel whose client dies', function () {
     assert.equal((result as { signal: string }).signal, 'SIGKILL');
     assert.match((result as { stdout: string }).stdout, /spawned/);
     // The harness fails this test if the kernel or its `sleep 300` is still running 3 s from now.
+  });
+});
+
+describe('the kernel process (tools/kernel-process.ts)', () => {
+  it('without exactly one connection file: one line, exit code 2, no kernel started', async () => {
+    const kernelProcess = compiledEntry('tools/kernel-process.ts');
+    assertUsageError(
+      await runCli(kernelProcess, []),
+      /^error: expected one connection file, got 0; usage: kernel-process\.js <connection file>$/,
+    );
+    assertUsageError(await runCli(kernelProcess, ['--debug', 'a.json']), /^error: unknown option --debug; usage: kernel-process\.js/);
   });
 });

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { compiledEntry } from '../../src/paths.js';
 import { findJupyter } from '../../src/tools/jupyter.js';
+import { assertUsageError, runCli } from './run-cli.js';
 
 const start = compiledEntry('tools/start.ts');
 
@@ -33,6 +34,15 @@ describe('npm start', function () {
     assert.match(stderr, /sudo apt-get install -y jupyter-notebook python3-nbclient jupyter-nbconvert/);
     assert.match(stderr, /python3 -m pip install notebook/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('a bad --port: one line naming it, exit code 2, before anything starts', async () => {
+    assertUsageError(await runCli(start, ['--port', 'eighty']), /^error: --port must be a whole number, got "eighty"$/);
+    assertUsageError(
+      await runCli(start, ['--no-browser', '--port=70000']),
+      /^error: --port must be a port number from 0 to 65535, got "70000"$/,
+    );
+    assertUsageError(await runCli(start, ['--port']), /^error: --port needs a value$/);
   });
 
   it('with Jupyter: registers the kernel, serves notebooks/ and prints the URL; Ctrl-C stops it', async function () {

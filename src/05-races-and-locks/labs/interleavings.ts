@@ -502,7 +502,8 @@ function checkScenario(scenario: unknown): InterleavingScenario {
 
 function badInstruction(text: unknown, worker: number, index: number): never {
   throw new RangeError(
-    `scenario.programs[${worker}][${index}] must be an instruction ('load', 'add', 'store', 'inc', 'acquire NAME' or 'release NAME'), got ${describeValue(text)}`,
+    `scenario.programs[${worker}][${index}] must be an instruction ` +
+      `('load', 'add', 'store', 'inc', 'acquire NAME' or 'release NAME'), got ${describeValue(text)}`,
   );
 }
 

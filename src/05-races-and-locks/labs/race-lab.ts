@@ -216,7 +216,8 @@ function checkVariants(value: unknown): RaceLabVariant[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0) {
     throw new TypeError(
-      `variants must be a variant or a non-empty array of them (${RACE_LAB_VARIANTS.map((v) => `'${v}'`).join(', ')}), got ${describeValue(value)}`,
+      `variants must be a variant or a non-empty array of them ` +
+        `(${RACE_LAB_VARIANTS.map((v) => `'${v}'`).join(', ')}), got ${describeValue(value)}`,
     );
   }
   return list.map((variant, index) => checkOneOf(variant, `variants[${index}]`, RACE_LAB_VARIANTS));
@@ -273,7 +274,9 @@ export function raceLabDistributionChart(result: RaceLabResult): ChartConfigurat
       plugins: {
         title: {
           display: true,
-          text: `Final counter per run: ${result.workers} workers x ${result.increments.toLocaleString('en-US')} increments (${result.cores} cores)`,
+          text:
+            `Final counter per run: ${result.workers} workers x ` +
+            `${result.increments.toLocaleString('en-US')} increments (${result.cores} cores)`,
         },
       },
       scales: {

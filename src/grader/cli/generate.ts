@@ -1,32 +1,30 @@
 /**
- * `npm run exercises:generate [-- --check] [--root folder] [--exercise name]`:
+ * `npm run exercises:generate [-- --check] [--root folder] [--exercise name...]`:
  * writes the student copies in exercises/ from solutions/ (generate.ts).
  * With --check nothing is written: the command fails (exit 1) if a committed
  * student copy is missing or differs from what generation produces, or if a
  * generated folder holds files generation does not produce.
  */
 import { resolve } from 'node:path';
+import { parseCommandLine, runCommand } from '../../engine/command-line.js';
 import { kitRoot } from '../../paths.js';
 import { generateExercises } from '../generate.js';
 import { findExercise, loadCourse } from '../manifest.js';
 
 const usage = 'usage: npm run exercises:generate -- [--check] [--root folder] [--exercise name]';
 
-function main(argv: string[]): number {
-  let check = false;
-  let root = kitRoot;
-  const only: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    if (flag === '--check') check = true;
-    else if (flag === '--root' && argv[i + 1]) root = resolve(argv[++i]);
-    else if (flag === '--exercise' && argv[i + 1]) only.push(argv[++i]);
-    else {
-      console.error(`error: unexpected ${JSON.stringify(flag)}; ${usage}`);
-      return 2;
-    }
-  }
-  const course = loadCourse(root);
+function main(argv: readonly string[]): number {
+  const { values } = parseCommandLine(argv, {
+    usage,
+    options: {
+      check: { type: 'boolean' },
+      root: { type: 'string' },
+      exercise: { type: 'string', multiple: true },
+    },
+  });
+  const check = values.check ?? false;
+  const only = values.exercise ?? [];
+  const course = loadCourse(values.root === undefined ? kitRoot : resolve(values.root));
   only.forEach((name) => findExercise(course, name));
   const report = generateExercises(course, { check, only: only.length > 0 ? only : undefined });
   const total = report.written.length + report.unchanged.length + report.stale.length;
@@ -47,9 +45,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 2;
-}
+await runCommand(() => main(process.argv.slice(2)), { otherErrorsExitCode: 2 });

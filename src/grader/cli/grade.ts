@@ -29,7 +29,7 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, readOneOf, readWholeNumber, runCommand, UsageError } from '../../engine/command-line.js';
 import { kitRoot } from '../../paths.js';
 import { gradeClass, listStudents, progressBar } from '../class.js';
 import { gradeSubmission } from '../grade.js';
@@ -59,42 +59,26 @@ interface GradeCommand {
   verbose: boolean;
 }
 
-class UsageError extends Error {}
-
-function parseArguments(argv: string[]): GradeCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        exercise: { type: 'string' },
-        class: { type: 'boolean' },
-        json: { type: 'string' },
-        junit: { type: 'string' },
-        gradebook: { type: 'string' },
-        tests: { type: 'string' },
-        root: { type: 'string' },
-        jobs: { type: 'string' },
-        'reveal-hidden': { type: 'boolean' },
-        'unsafe-no-sandbox': { type: 'boolean' },
-        'self-check': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; ${usage}`);
-  }
-  const { values, positionals } = parsed;
+function parseArguments(argv: readonly string[]): GradeCommand {
+  const { values, positionals } = parseCommandLine(argv, {
+    allowPositionals: true,
+    usage,
+    options: {
+      exercise: { type: 'string' },
+      class: { type: 'boolean' },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      gradebook: { type: 'string' },
+      tests: { type: 'string' },
+      root: { type: 'string' },
+      jobs: { type: 'string' },
+      'reveal-hidden': { type: 'boolean' },
+      'unsafe-no-sandbox': { type: 'boolean' },
+      'self-check': { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+  });
   if (positionals.length > 1) throw new UsageError(`one folder only (got ${positionals.map((p) => `"${p}"`).join(' and ')}); ${usage}`);
-  const tests = values.tests;
-  if (tests !== undefined && tests !== 'solutions' && tests !== 'exercises')
-    throw new UsageError(`--tests must be "solutions" or "exercises", got "${tests}"`);
-  let jobs: number | undefined;
-  if (values.jobs !== undefined) {
-    jobs = Number(values.jobs);
-    if (!(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`--jobs must be a positive whole number, got "${values.jobs}"`);
-  }
   if (values['unsafe-no-sandbox'] && values['self-check']) throw new UsageError('--unsafe-no-sandbox and --self-check cannot go together');
   return {
     folder: positionals[0] === undefined ? kitRoot : resolve(positionals[0]),
@@ -103,9 +87,9 @@ function parseArguments(argv: string[]): GradeCommand {
     json: values.json,
     junit: values.junit,
     gradebook: values.gradebook,
-    tests,
+    tests: values.tests === undefined ? undefined : readOneOf(values.tests, '--tests', ['solutions', 'exercises']),
     root: values.root === undefined ? kitRoot : resolve(values.root),
-    jobs,
+    jobs: values.jobs === undefined ? undefined : readWholeNumber(values.jobs, '--jobs', 1),
     revealHidden: values['reveal-hidden'] ?? false,
     isolation: values['unsafe-no-sandbox'] ? 'none' : values['self-check'] ? 'best' : 'os',
     verbose: values.verbose ?? false,
@@ -136,22 +120,16 @@ function writeOutputs(command: GradeCommand, results: SubmissionResult[], asClas
 }
 
 async function main(): Promise<number> {
-  let command: GradeCommand;
-  let course: Course;
-  try {
-    command = parseArguments(process.argv.slice(2));
-    course = loadCourse(command.root);
-    if (course.exercises.length === 0) throw new UsageError(`${course.manifestPath} lists no exercises: nothing to grade`);
-    if (command.exercise) findExercise(course, command.exercise);
-    if (!existsSync(command.folder) || !statSync(command.folder).isDirectory()) throw new UsageError(`${command.folder} is not a folder`);
-    const { note } = chooseIsolation(command.isolation); // no sandbox here: one line, exit 2
-    if (command.isolation === 'none')
-      console.error('!!! UNSAFE: grading without the OS sandbox (--unsafe-no-sandbox): submissions can read and write what you can !!!');
-    else if (note) console.error(`note: ${note}; fine for checking your own code, grades come from your instructor`);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
-  }
+  // Every error up to the grading is the command's (exit code 2): runCommand prints it in one line.
+  const command = parseArguments(process.argv.slice(2));
+  const course = loadCourse(command.root);
+  if (course.exercises.length === 0) throw new UsageError(`${course.manifestPath} lists no exercises: nothing to grade`);
+  if (command.exercise) findExercise(course, command.exercise);
+  if (!existsSync(command.folder) || !statSync(command.folder).isDirectory()) throw new UsageError(`${command.folder} is not a folder`);
+  const { note } = chooseIsolation(command.isolation); // no sandbox here: one line, exit 2
+  if (command.isolation === 'none')
+    console.error('!!! UNSAFE: grading without the OS sandbox (--unsafe-no-sandbox): submissions can read and write what you can !!!');
+  else if (note) console.error(`note: ${note}; fine for checking your own code, grades come from your instructor`);
   const isolation = command.isolation;
 
   const controller = new AbortController();
@@ -213,9 +191,4 @@ async function main(): Promise<number> {
   return results.every((result) => result.status === 'pass') ? 0 : 1;
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 2;
-}
+await runCommand(main, { otherErrorsExitCode: 2 });

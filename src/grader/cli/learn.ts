@@ -8,6 +8,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseCommandLine, runCommand } from '../../engine/command-line.js';
 import { kitRoot } from '../../paths.js';
 import { LearnSession, progressLine } from '../learn.js';
 import { loadCourse } from '../manifest.js';
@@ -21,22 +22,22 @@ interface LearnCommand {
   list: boolean;
 }
 
-function parseArguments(argv: string[]): LearnCommand {
-  const command: LearnCommand = { root: kitRoot, list: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    const value = () => {
-      const text = argv[++i];
-      if (text === undefined) throw new Error(`${flag} needs a value; ${usage}`);
-      return text;
-    };
-    if (flag === '--root') command.root = resolve(value());
-    else if (flag === '--exercise') command.exercise = value();
-    else if (flag === '--progress') command.progress = resolve(value());
-    else if (flag === '--list') command.list = true;
-    else throw new Error(`unexpected ${JSON.stringify(flag)}; ${usage}`);
-  }
-  return command;
+function parseArguments(argv: readonly string[]): LearnCommand {
+  const { values } = parseCommandLine(argv, {
+    usage,
+    options: {
+      root: { type: 'string' },
+      exercise: { type: 'string' },
+      progress: { type: 'string' },
+      list: { type: 'boolean' },
+    },
+  });
+  return {
+    root: values.root === undefined ? kitRoot : resolve(values.root),
+    exercise: values.exercise,
+    progress: values.progress === undefined ? undefined : resolve(values.progress),
+    list: values.list ?? false,
+  };
 }
 
 async function watchMode(session: LearnSession): Promise<void> {
@@ -109,9 +110,4 @@ async function main(): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await main();
-} catch (error) {
-  console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 2;
-}
+await runCommand(main, { otherErrorsExitCode: 2 });

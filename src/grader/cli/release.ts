@@ -4,22 +4,20 @@
  * Classroom's autograding configuration. Exit code 2 on a problem, saying what.
  */
 import { resolve } from 'node:path';
+import { parseCommandLine, runCommand, UsageError } from '../../engine/command-line.js';
 import { kitRoot } from '../../paths.js';
 import { loadCourse } from '../manifest.js';
 import { release } from '../release.js';
 
 const usage = 'usage: npm run release -- <out dir> [--root folder]';
 
-function main(argv: string[]): number {
-  let root = kitRoot;
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--root' && argv[i + 1]) root = resolve(argv[++i]);
-    else if (argv[i].startsWith('--')) throw new Error(`unknown option ${argv[i]}; ${usage}`);
-    else positional.push(argv[i]);
+function main(argv: readonly string[]): number {
+  const { values, positionals } = parseCommandLine(argv, { usage, allowPositionals: true, options: { root: { type: 'string' } } });
+  if (positionals.length !== 1) {
+    const got = positionals.length === 0 ? 'none' : positionals.map((folder) => `"${folder}"`).join(' and ');
+    throw new UsageError(`expected one output folder, got ${got}; ${usage}`);
   }
-  if (positional.length !== 1) throw new Error(`expected one output folder; ${usage}`);
-  const report = release(loadCourse(root), positional[0]);
+  const report = release(loadCourse(values.root === undefined ? kitRoot : resolve(values.root)), positionals[0]);
   console.log(
     `student copy written to ${report.outDir}: ${report.files} files, ${report.exercises} exercises, no solutions or hidden tests`,
   );
@@ -27,9 +25,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 2;
-}
+await runCommand(() => main(process.argv.slice(2)), { otherErrorsExitCode: 2 });
