@@ -6,9 +6,13 @@
  * connections closed) instead of being cut mid-write.
  *
  * Daemon-ness itself, "does not keep the program alive", is Node's `unref()`:
- * the daemons' own timers are unref'ed unless `keepAlive` is set. Work the
- * daemon is doing (a write, a request) still keeps the program alive until it
- * finishes, as it should.
+ * the daemons' own timers are unref'ed; with `keepAlive`, a held-open handle
+ * keeps the program alive until the daemon stops. Work the daemon is doing (a
+ * write, a request) still keeps the program alive until it finishes, as it should.
+ *
+ * A daemon reads the time and sets its timers through a `clock` (the real one
+ * by default). A test passes a clock it moves by hand, so "three intervals
+ * later" takes no real time and gives the same count on any machine.
  */
 import { checkFunction, checkOptions, checkSignal, describeValue } from '../engine/validate.js';
 
@@ -41,13 +45,30 @@ export interface DaemonOptions {
    * throw (the default handler rethrows) to stop it, the error kept in `error`.
    */
   onError?: (error: unknown, daemon: Daemon) => void;
+  /** Where the daemon reads the time and sets its timers (default: the real clock). */
+  clock?: DaemonClock;
 }
+
+/** Time for a daemon: `now()` in ms, and timers (`setTimeout`'s shape). */
+export interface DaemonClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+/** The real clock: performance.now(), and timers that do not keep the program alive. */
+export const realClock: DaemonClock = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
 
 /** The life cycle every kind shares: stop once, remember the first error, resolve `done`. */
 export class DaemonState implements Daemon {
   readonly name: string;
   readonly kind: DaemonKind;
   readonly controller = new AbortController();
+  readonly clock: DaemonClock;
   readonly done: Promise<void>;
   runs = 0;
   error: unknown = undefined;
@@ -55,6 +76,7 @@ export class DaemonState implements Daemon {
   #finish!: () => void;
   readonly #onError: DaemonOptions['onError'];
   readonly #detachSignal: () => void;
+  readonly #release: (() => void) | undefined;
 
   constructor(kind: DaemonKind, given: DaemonOptions | undefined) {
     const options = checkOptions(given, 'options');
@@ -63,6 +85,11 @@ export class DaemonState implements Daemon {
     }
     const outer = checkSignal(options.signal, 'signal');
     this.#onError = checkFunction(options.onError, 'onError', true);
+    const clock = options.clock ?? realClock;
+    if (typeof clock?.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+      throw new TypeError(`clock must have now(), setTimeout() and clearTimeout(), got ${describeValue(clock)}`);
+    }
+    this.clock = clock;
     this.kind = kind;
     this.name = options.name ?? kind;
     this.done = new Promise((resolve) => (this.#finish = resolve));
@@ -70,6 +97,7 @@ export class DaemonState implements Daemon {
     outer?.addEventListener('abort', onAbort, { once: true });
     this.#detachSignal = () => outer?.removeEventListener('abort', onAbort);
     if (outer?.aborted) this.controller.abort(outer.reason);
+    this.#release = options.keepAlive ? holdProgramOpen() : undefined;
   }
 
   get running(): boolean {
@@ -84,6 +112,23 @@ export class DaemonState implements Daemon {
   stop(): Promise<void> {
     if (!this.controller.signal.aborted) this.controller.abort(new Error(`${this.name} stopped`));
     return this.done;
+  }
+
+  /** Resolves after `ms` on the daemon's clock; rejects with the stop's reason if the daemon stops first. */
+  sleep(ms: number): Promise<void> {
+    const { clock, signal } = this;
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onStop = () => {
+        clock.clearTimeout(timer);
+        reject(signal.reason);
+      };
+      const timer = clock.setTimeout(() => {
+        signal.removeEventListener('abort', onStop);
+        resolve();
+      }, ms);
+      signal.addEventListener('abort', onStop, { once: true });
+    });
   }
 
   /** Handles a failure of the work: true to go on, false to stop. */
@@ -102,6 +147,7 @@ export class DaemonState implements Daemon {
   finished(): void {
     this.#running = false;
     this.#detachSignal();
+    this.#release?.();
     if (!this.controller.signal.aborted) this.controller.abort(new Error(`${this.name} finished`));
     this.#finish();
   }

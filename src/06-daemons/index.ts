@@ -5,7 +5,7 @@
  * processes that are daemons: `new Thread({ daemon: true })`,
  * `new Process({ daemon: true })` (units 01 and 03).
  */
-export type { Daemon, DaemonKind, DaemonOptions } from './daemon.js';
+export type { Daemon, DaemonClock, DaemonKind, DaemonOptions } from './daemon.js';
 export { periodic, type PeriodicDaemon, type PeriodicOptions } from './periodic.js';
 export { sporadic, type SporadicDaemon, type SporadicOptions, type Trigger } from './sporadic.js';
 export { longRunning, watchPath, type PathChange } from './long-running.js';

@@ -9,19 +9,17 @@
  */
 import { watch } from 'node:fs/promises';
 import { checkFunction, describeValue } from '../engine/validate.js';
-import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
+import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export function longRunning(task: (signal: AbortSignal, beat: () => void) => Promise<unknown>, options: DaemonOptions = {}): Daemon {
   checkFunction(task, 'task');
   const state = new DaemonState('long-running', options);
-  const release = options.keepAlive ? holdProgramOpen() : undefined;
   void (async () => {
     try {
       await task(state.signal, () => void (state.runs += 1));
     } catch (error) {
       if (!isStop(error, state.signal)) state.failed(error);
     } finally {
-      release?.();
       state.finished();
     }
   })();

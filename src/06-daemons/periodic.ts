@@ -9,7 +9,6 @@
  *   ...
  *   await saver.stop(); // waits for a save in progress
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { checkFunction, checkTimeout } from '../engine/validate.js';
 import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
@@ -34,16 +33,14 @@ export function periodic(work: (signal: AbortSignal) => unknown, options: Period
   const daemon = Object.defineProperty(state, 'skipped', { get: () => skipped }) as DaemonState & PeriodicDaemon;
 
   void (async () => {
-    const { signal } = state;
-    const startedAt = performance.now();
+    const { signal, clock } = state;
+    const startedAt = clock.now();
     let tick = options.immediate ? 0 : 1;
     try {
       while (!signal.aborted) {
         // A timer may fire a fraction of a ms early by this clock: wait until the tick is really due.
         const due = startedAt + tick * intervalMs;
-        for (let wait = due - performance.now(); wait > 0; wait = due - performance.now()) {
-          await delay(wait, undefined, { signal, ref: options.keepAlive ?? false });
-        }
+        for (let wait = due - clock.now(); wait > 0; wait = due - clock.now()) await state.sleep(wait);
         try {
           await work(signal);
           state.runs += 1;
@@ -51,7 +48,7 @@ export function periodic(work: (signal: AbortSignal) => unknown, options: Period
           if (isStop(error, signal) || !state.failed(error)) break;
         }
         // The next tick not yet begun (at least tick + 1: this one was due before the work ran).
-        const next = Math.floor((performance.now() - startedAt) / intervalMs) + 1;
+        const next = Math.floor((clock.now() - startedAt) / intervalMs) + 1;
         skipped += Math.max(0, next - tick - 1);
         tick = next;
       }

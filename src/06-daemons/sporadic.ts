@@ -9,9 +9,8 @@
  *   const logger = sporadic((line) => appendFile(log, line + '\n'), { on: [bus, 'warning'] });
  */
 import type { EventEmitter } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
 import { checkFunction, checkPositiveInteger, checkTimeout, describeValue } from '../engine/validate.js';
-import { DaemonState, holdProgramOpen, isStop, type Daemon, type DaemonOptions } from './daemon.js';
+import { DaemonState, isStop, type Daemon, type DaemonOptions } from './daemon.js';
 
 export type Trigger = { on: [EventEmitter | EventTarget, string]; when?: never } | { when: () => boolean; pollMs?: number; on?: never };
 
@@ -33,6 +32,12 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
     throw new TypeError('sporadic() needs exactly one trigger: on: [emitter, eventName] or when: () => boolean');
   }
   const pollMs = hasCondition ? checkTimeout(options.pollMs ?? 50, 'pollMs')! : 0;
+  const [source, eventName] = options.on ?? [];
+  const isEmitter = typeof (source as EventEmitter | undefined)?.on === 'function';
+  if (hasEvent && typeof eventName !== 'string') throw new TypeError(`on[1] must be an event name, got ${describeValue(eventName)}`);
+  if (hasEvent && !isEmitter && typeof (source as EventTarget | undefined)?.addEventListener !== 'function') {
+    throw new TypeError(`on[0] must be an EventEmitter or an EventTarget, got ${describeValue(source)}`);
+  }
   const state = new DaemonState('sporadic', options);
   const queue: A[] = [];
   let dropped = 0;
@@ -53,22 +58,16 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
   };
 
   let detach = () => {};
-  if (hasEvent) {
-    const [source, eventName] = options.on!;
-    if (typeof eventName !== 'string') throw new TypeError(`on[1] must be an event name, got ${describeValue(eventName)}`);
-    if (typeof (source as EventEmitter).on === 'function') {
-      const emitter = source as EventEmitter;
-      const listener = (payload: A) => enqueue(payload);
-      emitter.on(eventName, listener);
-      detach = () => emitter.off(eventName, listener);
-    } else if (typeof (source as EventTarget).addEventListener === 'function') {
-      const target = source as EventTarget;
-      const listener = (event: Event) => enqueue(event as A);
-      target.addEventListener(eventName, listener);
-      detach = () => target.removeEventListener(eventName, listener);
-    } else {
-      throw new TypeError(`on[0] must be an EventEmitter or an EventTarget, got ${describeValue(source)}`);
-    }
+  if (isEmitter) {
+    const emitter = source as EventEmitter;
+    const listener = (payload: A) => enqueue(payload);
+    emitter.on(eventName!, listener);
+    detach = () => emitter.off(eventName!, listener);
+  } else if (hasEvent) {
+    const target = source as EventTarget;
+    const listener = (event: Event) => enqueue(event as A);
+    target.addEventListener(eventName!, listener);
+    detach = () => target.removeEventListener(eventName!, listener);
   } else {
     // Edge-triggered: fire when the condition goes from false to true.
     let was = false;
@@ -78,7 +77,7 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
           const now = Boolean(options.when!());
           if (now && !was) enqueue(undefined as A);
           was = now;
-          await delay(pollMs, undefined, { signal: state.signal, ref: options.keepAlive ?? false });
+          await state.sleep(pollMs);
         }
       } catch (error) {
         if (!isStop(error, state.signal) && state.running) {
@@ -88,9 +87,6 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
       }
     })();
   }
-
-  // An event listener alone keeps nothing alive; a ref'ed timer does when keepAlive is set.
-  const release = options.keepAlive ? holdProgramOpen() : undefined;
 
   void (async () => {
     const { signal } = state;
@@ -118,7 +114,6 @@ export function sporadic<A = unknown>(work: (payload: A, signal: AbortSignal) =>
       }
     } finally {
       detach();
-      release?.();
       state.finished();
     }
   })();

@@ -5,7 +5,8 @@ import { runThreeDaemons } from '../../src/06-daemons/three-kinds-demo.js';
 
 describe('unit 06 demos', () => {
   it('what outlives its parent: only the detached child; the non-daemon child kept the parent alive', async () => {
-    const { rows, parentLifetimeMs, mainDoneMs } = await whatOutlivesItsParent({ childMs: 800 });
+    // graceMs: how long a daemon child has to end after its parent (a bound, not a measurement).
+    const { rows, parentLifetimeMs, mainDoneMs } = await whatOutlivesItsParent({ childMs: 800, graceMs: 1000 });
     assert.deepEqual(
       rows.map((row) => [row.what, row.aliveAfterParent]),
       [
@@ -30,10 +31,12 @@ describe('unit 06 demos', () => {
   });
 
   it('three kinds around one sensor: each ran, every reading produced was saved, all stopped', async () => {
-    const { timeline, daemons, produced, saved } = await runThreeDaemons({ durationMs: 700, saveEveryMs: 150 });
+    // Real time, real files: the counts depend on the machine's speed, so only "each ran" is checked
+    // (the daemons' counts and orders are checked exactly, on a manual clock, in periodic and sporadic tests).
+    const { timeline, daemons, produced, saved } = await runThreeDaemons({ durationMs: 700, saveEveryMs: 100 });
     const [saver, logger, watcher] = daemons;
     assert.ok(produced > 0 && saved === produced, `saved ${saved} of ${produced}`);
-    assert.ok(saver.runs >= 3, `saver runs: ${saver.runs}`);
+    assert.ok(saver.runs >= 1, `saver runs: ${saver.runs}`);
     assert.ok(logger.runs >= 1, `logger runs: ${logger.runs}`);
     assert.ok(watcher.runs >= 1, `watcher runs: ${watcher.runs}`);
     assert.deepEqual(

@@ -1,41 +1,57 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from '../../src/01-threads-vs-async/async-tools.js';
 import { longRunning, watchPath, type PathChange } from '../../src/06-daemons/long-running.js';
 
-describe('long-running daemon', () => {
+describe('long-running daemon', function () {
+  this.timeout(5000);
+
   it('runs one task until stopped, and stop() waits for it to return', async () => {
-    let cleanedUp = false;
-    const daemon = longRunning(async (signal) => {
-      while (!signal.aborted) await sleep(10).catch(() => {});
-      cleanedUp = true;
+    const events: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const daemon = longRunning(async (signal, beat) => {
+      events.push('task started');
+      beat();
+      started();
+      await once(signal, 'abort');
+      events.push('asked to stop');
+      await new Promise((resolve) => setImmediate(resolve)); // cleaning up takes a turn of the event loop
+      events.push('cleaned up');
     });
-    await sleep(30);
-    assert.equal(daemon.running, true);
-    await daemon.stop();
-    assert.equal(cleanedUp, true);
+    try {
+      await running;
+      assert.equal(daemon.running, true);
+      assert.equal(daemon.runs, 1);
+    } finally {
+      await daemon.stop().then(() => void events.push('stop() resolved'));
+    }
+    assert.deepEqual(events, ['task started', 'asked to stop', 'cleaned up', 'stop() resolved']);
     assert.equal(daemon.running, false);
+    assert.equal(daemon.error, undefined);
   });
 
-  it('watchPath reports changes to a folder until stopped', async () => {
+  it('watchPath reports a change made right after it starts, and each change handled is one run', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'watch-'));
     const changes: PathChange[] = [];
-    const watcher = watchPath(folder, (change) => void changes.push(change));
+    let sawFile!: () => void;
+    const seen = new Promise<void>((resolve) => (sawFile = resolve));
+    // The watch is in place when watchPath returns: no change after that is missed.
+    const watcher = watchPath(folder, (change) => {
+      changes.push(change);
+      if (change.filename === 'data.txt') sawFile();
+    });
     try {
-      await sleep(50);
       await writeFile(join(folder, 'data.txt'), 'hello');
-      for (let i = 0; i < 50 && changes.length === 0; i++) await sleep(10);
-      assert.ok(
-        changes.some((change) => change.filename === 'data.txt'),
-        JSON.stringify(changes),
-      );
-      assert.equal(watcher.runs, changes.length, 'each change handled is one run');
+      await seen; // bounded by the test's timeout
     } finally {
       await watcher.stop();
       await rm(folder, { recursive: true, force: true });
     }
+    assert.equal(watcher.runs, changes.length, 'each change handled is one run');
+    assert.equal(watcher.running, false);
   });
 
   it('keeps the task error', async () => {
@@ -44,6 +60,7 @@ describe('long-running daemon', () => {
     });
     await daemon.done;
     assert.match(String(daemon.error), /resource gone/);
+    assert.equal(daemon.running, false);
     assert.throws(() => watchPath('', () => {}), /path must be a non-empty string/);
   });
 });

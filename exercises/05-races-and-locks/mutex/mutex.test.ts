@@ -55,14 +55,48 @@ const INTRUDER_SCENARIO = `({ Mutex }, { handle }) => {
   return { unlockError, tryLock: mutex.tryLock(), holderAfter: mutex.holder };
 }`;
 
-/** Blocks in lock() (bounded by timeoutMs), then reports whether it got the mutex, and releases it. */
-const WAITER_SCENARIO = `({ Mutex }, { handle, timeoutMs }) => {
+/** Cells of the handoff: the round the main thread holds the mutex for, the round the worker is about to lock in, the round it got it in. */
+const HELD = 0;
+const ABOUT_TO_LOCK = 1;
+const GOT_IT = 2;
+
+/**
+ * The handoff, round after round: once the main thread holds the mutex (cells[HELD]), say so
+ * (cells[ABOUT_TO_LOCK]) and call lock() without a time limit: only an unlock() that wakes this
+ * thread lets it in. Then check who holds it, unlock, and say so (cells[GOT_IT]).
+ */
+const HANDOFF_SCENARIO = `({ Mutex }, { handle, cells, rounds }) => {
   const mutex = Mutex.from(handle);
-  const got = mutex.lock(timeoutMs);
-  const holder = mutex.holder;
-  if (got) mutex.unlock();
-  return { got, holderWasMe: holder === mutex.ownerId };
+  const c = new Int32Array(cells);
+  const heldByMe = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (let held = Atomics.load(c, ${HELD}); held < round; held = Atomics.load(c, ${HELD})) Atomics.wait(c, ${HELD}, held);
+    Atomics.store(c, ${ABOUT_TO_LOCK}, round);
+    Atomics.notify(c, ${ABOUT_TO_LOCK});
+    mutex.lock();
+    heldByMe.push(mutex.holder === mutex.ownerId);
+    mutex.unlock();
+    Atomics.store(c, ${GOT_IT}, round);
+    Atomics.notify(c, ${GOT_IT});
+  }
+  return heldByMe;
 }`;
+
+/** `Atomics.waitAsync` (in Node 20, not in TypeScript's ES2022 library): waits without blocking this thread. */
+const waitAsync = (
+  Atomics as unknown as { waitAsync(cells: Int32Array, index: number, value: number, ms: number): { async: boolean; value: unknown } }
+).waitAsync;
+
+/** Resolves once `cells[index]` has reached `value` (a worker's signal); rejects after `ms`. */
+async function signalled(cells: Int32Array, index: number, value: number, what: string, ms = 6000): Promise<void> {
+  const deadline = performance.now() + ms;
+  for (let seen = Atomics.load(cells, index); seen < value; seen = Atomics.load(cells, index)) {
+    const left = deadline - performance.now();
+    if (left <= 0) throw new Error(`no signal within ${ms} ms: ${what}`);
+    const wait = waitAsync(cells, index, seen, left);
+    if (wait.async) await wait.value;
+  }
+}
 
 describe('mutex', () => {
   it('tryLock takes a free mutex once; unlock frees it; unlocking a free mutex throws [1 pts]', () => {
@@ -111,15 +145,30 @@ describe('mutex', () => {
   });
 
   it('a worker blocked in lock() gets the mutex as soon as the holder unlocks [2 pts]', async function () {
-    this.timeout(8000);
-    const mutex = Mutex.create();
-    assert.equal(mutex.tryLock(), true);
-    const waiter = startScenario(WAITER_SCENARIO, { handle: mutex.handle, timeoutMs: 4000 });
+    this.timeout(12_000);
+    const cell = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const mutex = new Mutex(cell);
+    const cells = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    // No API tells whether a thread sleeps in Atomics.wait without waking it, so each round gives the
+    // worker longer to fall asleep in lock(). A correct mutex passes whatever the timing; one whose
+    // unlock() does not wake a sleeper fails in the first round that finds the worker asleep.
+    const pausesMs = [1, 5, 20, 50, 100];
+    const waiter = startScenario(HANDOFF_SCENARIO, { handle: mutex.handle, cells: cells.buffer, rounds: pausesMs.length }, 10_000);
     await withWorkers([waiter], async () => {
-      await sleep(500); // the worker loads and blocks in lock()
-      mutex.unlock();
-      const report = (await waiter.result) as { got: boolean; holderWasMe: boolean };
-      assert.deepEqual(report, { got: true, holderWasMe: true });
+      for (const [index, pauseMs] of pausesMs.entries()) {
+        const round = index + 1;
+        assert.equal(mutex.tryLock(), true, 'the worker did not release the mutex');
+        Atomics.store(cells, HELD, round);
+        Atomics.notify(cells, HELD);
+        await signalled(cells, ABOUT_TO_LOCK, round, 'the worker should call lock()');
+        await sleep(pauseMs);
+        assert.equal(Atomics.load(cells, GOT_IT), round - 1, 'lock() let the worker in while the main thread held the mutex');
+        mutex.unlock();
+        // Threads still asleep on the mutex's cell: unlock() must have woken the worker (this wakes it if not).
+        assert.equal(Atomics.notify(cell, 0, 1), 0, 'unlock() left the worker asleep in lock(): it must wake a waiting thread');
+        await signalled(cells, GOT_IT, round, 'the worker should get the mutex once it is unlocked');
+      }
+      assert.deepEqual(await waiter.result, new Array(pausesMs.length).fill(true), 'the worker held the mutex after lock()');
       assert.equal(mutex.holder, 0);
     });
   });
