@@ -10,12 +10,8 @@ import { join } from 'node:path';
 import { kitRoot } from '../src/paths.js';
 import { renderChartPng } from '../src/notebook/charts.js';
 import { KernelClient } from '../src/tools/kernel-client.js';
+import { median } from './side-by-side.js';
 import { printTable, type BenchRow } from './report.js';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function time(fn: () => void): number {
   const started = performance.now();

@@ -19,11 +19,12 @@ import { Channel } from '../src/02-event-loop-and-channels/channel.js';
 import { AsyncLock } from '../src/05-races-and-locks/async-lock.js';
 import { compiledEntry } from '../src/paths.js';
 import { printTable, type BenchRow } from './report.js';
+import { ratioTo, sideBySide, type SideBySide } from './side-by-side.js';
 
 const LOCK_OPS = 2_000_000; // per measurement, split between the workers
 const ASYNC_OPS = 300_000;
 const MESSAGES = 300_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONTENDERS = 8; // tasks wanting the async lock at the same time
 
 const moduleUrl = pathToFileURL(compiledEntry('05-races-and-locks/shared-lock.ts')).href;
@@ -144,35 +145,55 @@ async function channelRate(capacity: number): Promise<number> {
   return MESSAGES / ((performance.now() - start) / 1000);
 }
 
-/** The best (highest) rate over ROUNDS runs. */
-async function best(measure: () => Promise<number>): Promise<number> {
-  let top = 0;
-  for (let round = 0; round < ROUNDS; round++) top = Math.max(top, await measure());
-  return top;
+/** One row: a kit side against its baseline, from side-by-side rounds. */
+function row(benchmark: string, result: SideBySide<string>, kit: string, unit: string, baseline: string, against: string): BenchRow {
+  return {
+    benchmark,
+    value: result.median[kit],
+    unit,
+    baseline,
+    baselineValue: result.median[against],
+    ratio: ratioTo(result, kit, against),
+  };
 }
 
-function row(benchmark: string, value: number, unit: string, baseline: string, baselineValue: number): BenchRow {
-  return { benchmark, value, unit, baseline, baselineValue, ratio: value / baselineValue };
-}
+const shared = await sideBySide(
+  {
+    atomics1: () => sharedRate('atomics', 1),
+    lock1: () => sharedRate('lock', 1),
+    atomics2: () => sharedRate('atomics', 2),
+    lock2: () => sharedRate('lock', 2),
+  },
+  'atomics1',
+  ROUNDS,
+);
+const onMain = await sideBySide(
+  {
+    bare: bareAwaitRate,
+    asyncLock: asyncLockRate,
+    mutex: mutexRate,
+    asyncLockContended: () => contendedRate(new AsyncLock()),
+    mutexContended: () => contendedRate(new Mutex()),
+    buffered: () => channelRate(64),
+    unbuffered: () => channelRate(0),
+  },
+  'bare',
+  ROUNDS,
+);
 
-const atomics1 = await best(() => sharedRate('atomics', 1));
-const lock1 = await best(() => sharedRate('lock', 1));
-const atomics2 = await best(() => sharedRate('atomics', 2));
-const lock2 = await best(() => sharedRate('lock', 2));
-const bare = await best(bareAwaitRate);
-const asyncLock = await best(asyncLockRate);
-const mutex = await best(mutexRate);
-const asyncLockContended = await best(() => contendedRate(new AsyncLock()));
-const mutexContended = await best(() => contendedRate(new Mutex()));
-const buffered = await best(() => channelRate(64));
-const unbuffered = await best(() => channelRate(0));
-
-printTable('Unit 05/02: coordination costs (best of 3; ratio = kit / baseline)', [
-  row('Lock acquire+release, uncontended (1 worker)', lock1, 'ops/s', 'Atomics.add, 1 worker', atomics1),
-  row('Lock acquire+release, contended (2 workers)', lock2, 'ops/s', 'Atomics.add, 2 workers', atomics2),
-  row('AsyncLock acquire+release (main thread)', asyncLock, 'ops/s', 'bare await loop', bare),
-  row('AsyncLock acquire+release, 1 task', asyncLock, 'ops/s', 'async-mutex Mutex, 1 task', mutex),
-  row(`AsyncLock, ${CONTENDERS} tasks contending`, asyncLockContended, 'ops/s', `async-mutex Mutex, ${CONTENDERS} tasks`, mutexContended),
-  row('Channel(64) send+recv, 1 sender 1 receiver', buffered, 'msg/s', 'bare await loop', bare),
-  row('Channel(0) send+recv, 1 sender 1 receiver', unbuffered, 'msg/s', 'bare await loop', bare),
+printTable(`Unit 05/02: coordination costs (median of per-round ratios, ${ROUNDS} interleaved rounds; ratio = kit / baseline)`, [
+  row('Lock acquire+release, uncontended (1 worker)', shared, 'lock1', 'ops/s', 'Atomics.add, 1 worker', 'atomics1'),
+  row('Lock acquire+release, contended (2 workers)', shared, 'lock2', 'ops/s', 'Atomics.add, 2 workers', 'atomics2'),
+  row('AsyncLock acquire+release (main thread)', onMain, 'asyncLock', 'ops/s', 'bare await loop', 'bare'),
+  row('AsyncLock acquire+release, 1 task', onMain, 'asyncLock', 'ops/s', 'async-mutex Mutex, 1 task', 'mutex'),
+  row(
+    `AsyncLock, ${CONTENDERS} tasks contending`,
+    onMain,
+    'asyncLockContended',
+    'ops/s',
+    `async-mutex Mutex, ${CONTENDERS} tasks`,
+    'mutexContended',
+  ),
+  row('Channel(64) send+recv, 1 sender 1 receiver', onMain, 'buffered', 'msg/s', 'bare await loop', 'bare'),
+  row('Channel(0) send+recv, 1 sender 1 receiver', onMain, 'unbuffered', 'msg/s', 'bare await loop', 'bare'),
 ]);

@@ -25,36 +25,17 @@ import { runSandbox } from '../src/grader/sandbox/launch.js';
 import { TypeCheckService } from '../src/grader/typecheck/service.js';
 import { kitRoot } from '../src/paths.js';
 import { printTable, type BenchRow } from './report.js';
+import { median, milliseconds, sideBySide } from './side-by-side.js';
 
 const fixtureRoot = join(kitRoot, 'test', 'fixtures', 'grader', 'course');
 const kitCourse = loadCourse(kitRoot);
 const fullCourse = kitCourse.exercises.length > 0 ? kitCourse : loadCourse(fixtureRoot);
 const classCourse = loadCourse(fixtureRoot);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-}
-
-/** Runs `rounds` interleaved rounds of (kit, baseline); returns the medians and the median per-round ratio. */
+/** Runs `rounds` interleaved rounds of (kit, baseline) (bench/side-by-side.ts); the medians and the median per-round ratio. */
 async function interleaved(rounds: number, kit: () => Promise<number>, baseline: () => Promise<number>) {
-  const kits: number[] = [];
-  const baselines: number[] = [];
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const k = await kit();
-    const b = await baseline();
-    kits.push(k);
-    baselines.push(b);
-    ratios.push(k / b);
-  }
-  return { value: median(kits), baselineValue: median(baselines), ratio: median(ratios) };
-}
-
-async function timed(action: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await action();
-  return performance.now() - started;
+  const result = await sideBySide({ kit, baseline }, 'baseline', rounds);
+  return { value: result.median.kit, baselineValue: result.median.baseline, ratio: result.ratio.kit };
 }
 
 /** The fixture's sum-list, compiled, as the sandbox gets it. */
@@ -107,7 +88,7 @@ function previousSandbox(files: Record<string, string>): Promise<number> {
 async function sandboxStartUp(): Promise<BenchRow[]> {
   const files = await compiledSumList();
   const limits = { timeLimitMs: 10_000, memoryMb: 64, allowWorkers: false, allowChildProcesses: false };
-  const sandbox = () => timed(() => runSandbox({ files, testFile: 'sum.test.js', packages: [], isolation: 'os', limits }));
+  const sandbox = () => milliseconds(() => runSandbox({ files, testFile: 'sum.test.js', packages: [], isolation: 'os', limits }));
   await sandbox(); // warm-up
   await previousSandbox(files);
   const { value, baselineValue, ratio } = await interleaved(9, sandbox, () => previousSandbox(files));
@@ -128,7 +109,7 @@ async function sandboxStartUp(): Promise<BenchRow[]> {
 /** The course's solution tests with plain mocha + tsx, in one process: the baseline. */
 async function plainMocha(course: Course): Promise<number> {
   const files = course.exercises.map((exercise) => join(exerciseFolder(course, 'solutions', exercise), exercise.tests)).filter(existsSync);
-  return timed(async () => {
+  return milliseconds(async () => {
     const run = spawnSync(
       process.execPath,
       [
@@ -157,7 +138,7 @@ async function oneSubmission(): Promise<BenchRow[]> {
   const checker = new TypeCheckService('os');
   try {
     const grade = () =>
-      timed(async () => {
+      milliseconds(async () => {
         const result = await gradeSubmission(fullCourse, fullCourse.solutionsDir, { typeChecker: checker });
         if (result.status !== 'pass')
           console.error(
@@ -193,7 +174,7 @@ async function classSpeedup(course: Course, students: number, rounds: number): P
     for (let i = 0; i < students; i++)
       cpSync(course.solutionsDir, join(folder, `student-${String(i).padStart(2, '0')}`, 'exercises'), { recursive: true });
     const timeClass = (size: number) =>
-      timed(async () => {
+      milliseconds(async () => {
         const results = await gradeClass(course, folder, { size });
         if (results.some((result) => result.status !== 'pass')) throw new Error('a copy of the solutions did not pass');
       });

@@ -58,6 +58,11 @@ export async function sideBySide<Sides extends Record<string, Side>>(
   return result;
 }
 
+/** Median over rounds of (side / other side) in that round: a ratio against a second baseline. */
+export function ratioTo<Name extends string>(result: SideBySide<Name>, side: Name, baseline: Name): number {
+  return median(result.rounds.map((figure) => figure[side] / figure[baseline]));
+}
+
 /** Items (or tasks) per second of one run of `work`, which handles `count` of them. */
 export async function ratePerSecond(count: number, work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

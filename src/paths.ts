@@ -13,11 +13,12 @@ export const distRoot: string = join(kitRoot, 'dist');
 
 /**
  * The compiled JavaScript for a file under src/, e.g.
- * `compiledEntry('engine/thread-worker.ts')` → `<kit>/dist/engine/thread-worker.js`.
+ * `compiledEntry('engine/pool/worker-entry.ts')` → `<kit>/dist/engine/pool/worker-entry.js`
+ * (and a CommonJS source, `.cts`, → `.cjs`).
  * Throws a clear error when the kit has not been built.
  */
 export function compiledEntry(sourceRelativeToSrc: string): string {
-  const file = join(distRoot, sourceRelativeToSrc.replace(/\.ts$/, '.js'));
+  const file = join(distRoot, sourceRelativeToSrc.replace(/\.ts$/, '.js').replace(/\.cts$/, '.cjs'));
   if (!existsSync(file)) {
     throw new Error(
       `The compiled file ${file} is missing. Run "npm run build" in ${kitRoot} ` +

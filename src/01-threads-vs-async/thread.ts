@@ -29,6 +29,7 @@
 import { Worker } from 'node:worker_threads';
 import { compiledEntry } from '../paths.js';
 import { registerKitClass, Runner, type RunnerOptions } from '../engine/lifecycle.js';
+import { attachThreadLinks } from '../engine/revivable.js';
 import type { TaskDescription, TaskOutcome } from '../engine/module-task.js';
 
 export { JoinTimeoutError, EndedEarlyError, type ModuleTarget, type Target } from '../engine/lifecycle.js';
@@ -74,8 +75,13 @@ export class Thread<R = unknown, A extends unknown[] = unknown[]> extends Runner
   }
 
   protected launch(task: TaskDescription): void {
+    // Queues and pipe ends among the arguments get a MessagePort to their owner, moved with the task.
+    const args = [...task.args];
+    const fields = task.self && { ...task.self.fields };
+    const ports = attachThreadLinks(args, ...(fields ? [fields] : []));
+    const workerData: TaskDescription = { ...task, args, ...(task.self && fields && { self: { ...task.self, fields } }) };
     // execArgv: [] so the worker does not inherit loaders such as tsx: it runs compiled JS and starts fast.
-    const worker = new Worker(compiledEntry('engine/thread-worker.ts'), { workerData: task, execArgv: [] });
+    const worker = new Worker(compiledEntry('engine/thread-worker.cts'), { workerData, transferList: ports, execArgv: [] });
     this.#worker = worker;
     this.#threadId = worker.threadId;
     let outcome: TaskOutcome | undefined;

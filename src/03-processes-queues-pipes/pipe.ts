@@ -2,7 +2,7 @@
  * Pipe: Python's `multiprocessing.Pipe` for Node, between threads and processes.
  *
  *   const [parentEnd, childEnd] = Pipe<string>();
- *   fork(file, [JSON.stringify(childEnd)]);      // or worker.postMessage(childEnd)
+ *   fork(file, [JSON.stringify(childEnd)]);      // or new Thread({ target, args: [childEnd] })
  *   // in the child:  const end = connection(JSON.parse(process.argv[2]));
  *   parentEnd.send('Hola');                      // never waits (like process.send)
  *   const reply = await end.recv();              // waits for a value
@@ -10,9 +10,10 @@
  * `Pipe()` gives two ends; what one end sends, the other receives, in order.
  * `Pipe({ duplex: false })` gives `[receiveEnd, sendEnd]`, one way only, as in Python.
  *
- * How it works. A pipe is two small queues, one inbox per end, kept by the thread
- * or process that called `Pipe()` and served on a local socket, exactly like a
- * Queue (see queue.ts for why a socket, and how items are batched). An end's own
+ * How it works. A pipe is one inbox per end, kept by the thread or process that
+ * called `Pipe()` and served exactly like a Queue's items (see queue.ts). What is
+ * sent travels on to the receiving end at once, ahead of its `recv` calls; as with
+ * an OS pipe, what reached a receiving end that dies unread is gone. An end's own
  * fields are its handle, so a structured clone or JSON of an end is plain data,
  * and `connection(handle)` turns it back into a working end anywhere.
  *
@@ -22,15 +23,18 @@
  * stream, Python's EOFError) and `for await` loops end; `b.send()` throws
  * PipeClosedError. An end you do not close keeps the other end's `recv` waiting,
  * so close ends when done, or give `recv` a timeout.
+ *
+ * The machinery is in src/engine/transport/ (host.ts, client.ts): a socket
+ * between processes, a MessagePort between a Thread and its creator.
  */
 import { TransportConnection } from '../engine/transport/client.js';
 import { iterateEndpoint, type Endpoint } from '../engine/transport/endpoint.js';
 import { TransportHost } from '../engine/transport/host.js';
-import { assertItemCloneable } from './item-check.js';
-import type { TakeOutcome } from '../engine/transport/protocol.js';
-import { describeValue } from '../engine/validate.js';
-import { readTimeout, type WaitOptions } from './wait-options.js';
+import type { NoItem } from '../engine/transport/protocol.js';
 import { registerRevivable } from '../engine/revivable.js';
+import { describeValue } from '../engine/validate.js';
+import { assertItemCloneable } from './item-check.js';
+import { readTimeout, type WaitOptions } from './wait-options.js';
 
 export interface PipeOptions {
   /** Both ends send and receive (default). false: `[receiveEnd, sendEnd]`. */
@@ -64,12 +68,8 @@ export class PipeTimeoutError extends Error {
 const HANDLE_KIND = 'course-kit/pipe-end';
 let pipesMade = 0;
 
-/** What an end uses, kept out of its public (copied) fields. */
-interface EndParts<T> {
-  inbox: Endpoint<T> | undefined;
-  outbox: Endpoint<T> | undefined;
-  release: () => Promise<void>;
-}
+/** The owner's side of a pipe (TransportHost) or a remote handle's (TransportConnection). */
+type Side = TransportHost<unknown> | TransportConnection;
 
 /** One end of a Pipe. Made by `Pipe()` or `connection(handle)`, not with `new`. */
 export class PipeEnd<T = unknown> implements AsyncIterable<T> {
@@ -79,18 +79,24 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
   readonly address: string;
   readonly inbox: number | null;
   readonly outbox: number | null;
-  readonly #parts: EndParts<T>;
+  readonly #receiving: Endpoint<T> | undefined;
+  readonly #sending: Endpoint<T> | undefined;
+  readonly #release: () => Promise<void>;
   #closed = false;
   /** A send was refused: the other end closed before the value arrived. */
   #broken = false;
 
   /** @internal Use `Pipe()` or `connection(handle)`. */
-  constructor(handle: PipeEndHandle, parts: EndParts<T>) {
+  constructor(handle: PipeEndHandle, side: Side, release: () => Promise<void>) {
     this.name = handle.name;
     this.address = handle.address;
     this.inbox = handle.inbox;
     this.outbox = handle.outbox;
-    this.#parts = parts;
+    const endpoint = (mailbox: number | null) =>
+      mailbox === null ? undefined : side instanceof TransportHost ? side.endpoint(mailbox) : side.endpoint<T>(mailbox, 'stream');
+    this.#receiving = endpoint(handle.inbox) as Endpoint<T> | undefined;
+    this.#sending = endpoint(handle.outbox) as Endpoint<T> | undefined;
+    this.#release = release;
   }
 
   /** Whether close() was called on this end object. */
@@ -104,14 +110,12 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
    * be copied to another thread or when this end is receive-only.
    */
   send(value: T): void {
-    const outbox = this.#parts.outbox;
-    if (!outbox) {
-      throw new TypeError(`${this.name} cannot send: it is the receive end of a one-way pipe (Pipe({ duplex: false }))`);
-    }
+    const sending = this.#sending;
+    if (!sending) throw new TypeError(`${this.name} cannot send: it is the receive end of a one-way pipe (Pipe({ duplex: false }))`);
     if (this.#closed) throw new PipeClosedError(`cannot send on ${this.name}: this end is closed`);
-    if (outbox.closed || this.#broken) throw new PipeClosedError(`cannot send on ${this.name}: the other end is closed`);
+    if (sending.closed || this.#broken) throw new PipeClosedError(`cannot send on ${this.name}: the other end is closed`);
     assertItemCloneable(value, 'value');
-    void outbox.put(value).then((outcome) => {
+    void sending.put(value).then((outcome) => {
       // A value sent while the other end was closing is dropped, as on a broken pipe; the next send throws.
       if (outcome !== 'accepted') this.#broken = true;
     });
@@ -123,10 +127,10 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
    * been received, rejects with PipeClosedError.
    */
   async recv(options?: WaitOptions): Promise<T> {
-    const inbox = this.#inboxFor('recv');
+    const receiving = this.#receivingFor('recv');
     const timeout = readTimeout(options, `recv on ${this.name}`);
-    const outcome = await inbox.take(1, timeout);
-    if (outcome.kind === 'items') return outcome.items[0];
+    const outcome = await receiving.take(timeout);
+    if (outcome.kind === 'item') return outcome.item;
     throw this.#recvFailure(outcome.kind, timeout);
   }
 
@@ -134,17 +138,14 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#parts.outbox?.close(false);
-    this.#parts.inbox?.close(true);
+    this.#sending?.close(false);
+    this.#receiving?.close(true);
   }
 
-  /**
-   * Closes this end and frees what this side holds: a remote end disconnects. The
-   * creator's socket closes by itself once both ends are closed.
-   */
+  /** Closes this end and frees what this side holds: a remote end disconnects. */
   async dispose(): Promise<void> {
     this.close();
-    await this.#parts.release();
+    await this.#release();
   }
 
   /** The plain data to send to another thread or process. */
@@ -159,20 +160,18 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
 
   /** Yields received values until end of stream. */
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    return iterateEndpoint(this.#inboxFor('iterate'), (kind) => this.#recvFailure(kind));
+    return iterateEndpoint(this.#receivingFor('iterate'), (kind) => this.#recvFailure(kind));
   }
 
-  #inboxFor(operation: string): Endpoint<T> {
-    const inbox = this.#parts.inbox;
-    if (!inbox) {
-      throw new TypeError(`${this.name} cannot ${operation}: it is the send end of a one-way pipe (Pipe({ duplex: false }))`);
-    }
+  #receivingFor(operation: string): Endpoint<T> {
+    const receiving = this.#receiving;
+    if (!receiving) throw new TypeError(`${this.name} cannot ${operation}: it is the send end of a one-way pipe (Pipe({ duplex: false }))`);
     if (this.#closed) throw new PipeClosedError(`cannot ${operation} on ${this.name}: this end is closed`);
-    return inbox;
+    return receiving;
   }
 
-  #recvFailure(kind: Exclude<TakeOutcome<T>['kind'], 'items'>, timeout?: number): Error {
-    switch (kind) {
+  #recvFailure(why: NoItem, timeout?: number): Error {
+    switch (why) {
       case 'end':
         return new PipeClosedError(
           `recv on ${this.name}: the other end is closed and everything it sent has been received (end of stream)`,
@@ -198,16 +197,11 @@ export function Pipe<T = unknown>(options: PipeOptions = {}): [PipeEnd<T>, PipeE
   const duplex = options.duplex ?? true;
   if (typeof duplex !== 'boolean') throw new TypeError(`duplex must be true or false, got ${describeValue(duplex)}`);
   const name = options.name ?? `pipe-${++pipesMade}`;
-  const host = new TransportHost<T>(duplex ? [Infinity, Infinity] : [Infinity]);
+  const inbox = { capacity: Infinity, delivery: 'stream' } as const;
+  const host = new TransportHost<unknown>(duplex ? [inbox, inbox] : [inbox]);
+  // The owner's socket closes by itself once both ends are closed.
   const end = (label: string, inbox: number | null, outbox: number | null) =>
-    new PipeEnd<T>(
-      { kind: HANDLE_KIND, name: `${name} ${label}`, address: host.address, inbox, outbox },
-      {
-        inbox: inbox === null ? undefined : host.endpoint(inbox),
-        outbox: outbox === null ? undefined : host.endpoint(outbox),
-        release: async () => {},
-      },
-    );
+    new PipeEnd<T>({ kind: HANDLE_KIND, name: `${name} ${label}`, address: host.address, inbox, outbox }, host, async () => {});
   // Mailbox 0 is the first end's inbox; in a duplex pipe mailbox 1 is the second end's.
   return duplex ? [end('end A', 0, 1), end('end B', 1, 0)] : [end('receive end', 0, null), end('send end', null, 0)];
 }
@@ -222,24 +216,20 @@ export function connection<T = unknown>(handle: PipeEndHandle | PipeEnd<T>): Pip
     );
   }
   const link = new TransportConnection(handle.address);
-  return new PipeEnd<T>(handle, {
-    inbox: handle.inbox === null ? undefined : link.endpoint<T>(handle.inbox),
-    outbox: handle.outbox === null ? undefined : link.endpoint<T>(handle.outbox),
-    release: () => link.dispose(),
-  });
+  return new PipeEnd<T>(handle, link, () => link.dispose());
 }
 
 /** Whether `value` is a pipe end handle (or a PipeEnd). */
 export function isPipeEndHandle(value: unknown): value is PipeEndHandle {
-  const candidate = value as Partial<PipeEndHandle> | null;
+  const { kind, address, name, inbox, outbox } = (value ?? {}) as Partial<PipeEndHandle>;
+  const mailbox = (index: unknown) => index === null || typeof index === 'number';
   return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    candidate.kind === HANDLE_KIND &&
-    typeof candidate.address === 'string' &&
-    typeof candidate.name === 'string' &&
-    (candidate.inbox === null || typeof candidate.inbox === 'number') &&
-    (candidate.outbox === null || typeof candidate.outbox === 'number')
+    typeof value === 'object' &&
+    kind === HANDLE_KIND &&
+    typeof address === 'string' &&
+    typeof name === 'string' &&
+    mailbox(inbox) &&
+    mailbox(outbox)
   );
 }
 

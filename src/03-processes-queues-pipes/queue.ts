@@ -2,49 +2,40 @@
  * Queue: Python's `multiprocessing.Queue` for Node, shared by threads and processes.
  *
  *   const queue = new Queue<string>({ capacity: 100 });
- *   fork(file, [JSON.stringify(queue)]);         // or worker.postMessage(queue)
+ *   fork(file, [JSON.stringify(queue)]);         // or new Thread({ target, args: [queue] })
  *   // in the child:  const queue = Queue.from(JSON.parse(process.argv[2]));
  *   await queue.put('Dato 1');                   // waits while the queue is full
  *   for await (const item of queue) ...          // ends after close() + drain
  *
- * Where the queue lives. Its state (items, waiting callers) exists once, in the
- * thread or process that created it (the owner). The owner calls it directly;
- * every other side holds a *handle*, plain data `{ kind, name, address, capacity }`,
- * and `Queue.from(handle)` turns it back into a working Queue that sends its puts
- * and gets to the owner. One place decides who gets each item, so with any number
- * of producers and consumers in any threads and processes, every item is delivered
- * exactly once, and items of one producer keep their order.
+ * Where the queue lives. Its items and waiting callers exist once, in the thread
+ * or process that created it (the owner). Every other side holds a *handle*,
+ * plain data `{ kind, name, address, capacity }`, and `Queue.from(handle)` turns
+ * it back into a working Queue that sends its puts and gets to the owner. One
+ * place decides who gets each item, so with any number of producers and
+ * consumers, every item is delivered exactly once (even to a consumer that is
+ * killed), and each consumer gets the items of one producer in their order.
  *
  * Passing a queue. A Queue's own fields *are* its handle: a structured clone
- * (postMessage, workerData, `serialization: 'advanced'`) copies just those, and
- * JSON (process.send, argv) uses `toJSON()`. The other side calls `Queue.from`.
- * Items are copied, never shared: each `put` takes a snapshot of the item.
- *
- * Transport (measured in bench/03-queue.bench.ts). The owner serves the queue on
- * a local socket (engine/transport/host.ts): a Unix domain socket works the same for worker
- * threads, child processes and grandchildren, and its address is plain text, so
- * the handle can be copied anywhere. MessagePorts would be faster between threads,
- * but a port must be *transferred* (listed in transferList, and then it is gone
- * from the sender): a handle copied to four workers or sent as JSON to a child
- * cannot carry one. The socket's cost is won back by batching: a remote producer
- * holds *credit* (slots reserved for it), so its puts return at once and every
- * put of one event-loop turn travels in one frame; a remote iteration takes up to
- * 64 items per request. With that, a child → parent queue moves items several
- * times faster than one `process.send` per item, and a worker → main queue is on
- * par with one `postMessage` per item (see the bench for this machine's figures).
+ * (postMessage, workerData) copies just those, and JSON (process.send, argv)
+ * uses `toJSON()`. Items are copied, never shared: each `put` takes a snapshot.
  *
  * End of stream. `close()` closes the queue for everyone: no more puts (they throw
  * QueueClosedError); consumers drain what is left; then every waiting and future
  * `get` rejects with QueueClosedError and `for await` loops simply end.
+ *
+ * The machinery is in src/engine/transport/: the owner's state (mailbox.ts, with
+ * the exactly-once argument), how it serves other threads and processes
+ * (host.ts), and how a handle talks to it (client.ts): a socket, or a
+ * MessagePort for a Thread; puts batched under credit, items pushed ahead of gets.
  */
 import { TransportConnection } from '../engine/transport/client.js';
 import { iterateEndpoint, type Endpoint } from '../engine/transport/endpoint.js';
 import { TransportHost } from '../engine/transport/host.js';
-import { assertItemCloneable } from './item-check.js';
-import type { TakeOutcome } from '../engine/transport/protocol.js';
-import { describeValue } from '../engine/validate.js';
-import { readTimeout, type WaitOptions } from './wait-options.js';
+import type { NoItem, PutOutcome } from '../engine/transport/protocol.js';
 import { registerRevivable } from '../engine/revivable.js';
+import { describeValue } from '../engine/validate.js';
+import { assertItemCloneable } from './item-check.js';
+import { readTimeout, type WaitOptions } from './wait-options.js';
 
 export type { WaitOptions } from './wait-options.js';
 
@@ -59,7 +50,7 @@ export interface QueueOptions {
 export interface QueueHandle {
   readonly kind: 'course-kit/queue';
   readonly name: string;
-  /** The owner's socket. */
+  /** Where the owner serves the queue. */
   readonly address: string;
   /** null (in JSON) or Infinity: unbounded. */
   readonly capacity: number | null;
@@ -77,7 +68,7 @@ export class QueueTimeoutError extends Error {
 
 const HANDLE_KIND = 'course-kit/queue';
 let queuesMade = 0;
-/** Set by Queue.from for the constructor call it makes (see the constructor). */
+/** Set by Queue.from for the constructor call it makes. */
 let adopting: QueueHandle | undefined;
 
 export class Queue<T = unknown> implements AsyncIterable<T> {
@@ -94,30 +85,20 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
   constructor(options: QueueOptions = {}) {
     const handle = adopting;
     adopting = undefined;
-    if (handle) {
-      this.name = handle.name;
-      this.address = handle.address;
-      this.capacity = handle.capacity ?? Infinity;
-      const connection = new TransportConnection(handle.address);
-      this.#endpoint = connection.endpoint<T>(0);
-      this.#release = () => connection.dispose();
-      return;
-    }
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`options must be an object like { capacity: 10 }, got ${describeValue(options)}`);
     }
-    this.capacity = readCapacity(options.capacity);
-    this.name = options.name ?? `queue-${++queuesMade}`;
-    const host = new TransportHost<T>([this.capacity]);
-    this.address = host.address;
-    this.#endpoint = host.endpoint(0);
-    this.#release = () => host.dispose();
+    this.name = handle?.name ?? options.name ?? `queue-${++queuesMade}`;
+    this.capacity = handle ? (handle.capacity ?? Infinity) : readCapacity(options.capacity);
+    const side = handle
+      ? new TransportConnection(handle.address)
+      : new TransportHost<T>([{ capacity: this.capacity, delivery: 'exactly-once' }]);
+    this.address = side.address;
+    this.#endpoint = side instanceof TransportHost ? side.endpoint(0) : side.endpoint<T>(0, 'exactly-once');
+    this.#release = () => side.dispose();
   }
 
-  /**
-   * The working Queue for a handle received from another thread or process (a
-   * Queue passed through postMessage, workerData, process.send or JSON).
-   */
+  /** The working Queue for a handle received from another thread or process. */
   static from<T = unknown>(handle: QueueHandle | Queue<T>): Queue<T> {
     if (handle instanceof Queue) return handle;
     if (!Queue.isHandle(handle)) {
@@ -132,19 +113,25 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
 
   /** Whether `value` is a queue handle (or a Queue). */
   static isHandle(value: unknown): value is QueueHandle {
-    const candidate = value as Partial<QueueHandle> | null;
-    return (
-      typeof candidate === 'object' &&
-      candidate !== null &&
-      candidate.kind === HANDLE_KIND &&
-      typeof candidate.address === 'string' &&
-      typeof candidate.name === 'string'
-    );
+    const { kind, address, name } = (value ?? {}) as Partial<QueueHandle>;
+    return typeof value === 'object' && kind === HANDLE_KIND && typeof address === 'string' && typeof name === 'string';
   }
 
-  /** Items in the queue: exact in the owner; elsewhere, the figure of the owner's last answer. */
-  get size(): number {
+  /**
+   * Items put and not yet taken by a get (Python's `qsize()`). Exact in the owner,
+   * where it counts the items on their way to a consumer too; elsewhere, the owner's
+   * last figure. Like Python's, it may be out of date by the time you read it.
+   */
+  qsize(): number {
     return this.#endpoint.size;
+  }
+
+  empty(): boolean {
+    return this.qsize() === 0;
+  }
+
+  full(): boolean {
+    return this.qsize() >= this.capacity;
   }
 
   /** Whether this side knows the queue is closed. */
@@ -160,21 +147,15 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
    */
   async put(item: T, options?: WaitOptions): Promise<void> {
     const timeout = readTimeout(options, `put on queue "${this.name}"`);
-    if (this.#endpoint.closed) throw this.#closedForPut();
+    if (this.#endpoint.closed) throw this.#failure('closed', 'put');
     assertItemCloneable(item, 'item');
     const outcome = await this.#endpoint.put(item, timeout);
-    switch (outcome) {
-      case 'accepted':
-        return;
-      case 'closed':
-        throw this.#closedForPut();
-      case 'timeout':
-        throw new QueueTimeoutError(
-          `put on queue "${this.name}" timed out after ${timeout} ms: the queue stayed full (capacity ${this.capacity})`,
-        );
-      default:
-        throw this.#takeFailure(outcome);
-    }
+    if (outcome !== 'accepted') throw this.#failure(outcome, 'put', timeout);
+  }
+
+  /** `put` that does not wait: rejects with QueueTimeoutError when the queue is full (Python's `put_nowait`). */
+  putNowait(item: T): Promise<void> {
+    return this.put(item, { timeout: 0 });
   }
 
   /**
@@ -184,9 +165,14 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
    */
   async get(options?: WaitOptions): Promise<T> {
     const timeout = readTimeout(options, `get on queue "${this.name}"`);
-    const outcome = await this.#endpoint.take(1, timeout);
-    if (outcome.kind === 'items') return outcome.items[0];
-    throw this.#takeFailure(outcome.kind, timeout);
+    const outcome = await this.#endpoint.take(timeout);
+    if (outcome.kind === 'item') return outcome.item;
+    throw this.#failure(outcome.kind, 'get', timeout);
+  }
+
+  /** `get` that does not wait: rejects with QueueTimeoutError when no item is there (Python's `get_nowait`). */
+  getNowait(): Promise<T> {
+    return this.get({ timeout: 0 });
   }
 
   /** No more puts, for every holder of this queue; consumers drain what is left, then end. */
@@ -197,7 +183,8 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
   /**
    * Frees this side's resources now. In the owner: closes the queue, drops what is
    * left and stops serving it. Elsewhere: disconnects this handle (waiting calls
-   * reject); the queue stays open for the others.
+   * reject, items it had been sent ahead go back to the queue); the queue stays
+   * open for the others.
    */
   dispose(): Promise<void> {
     return this.#release();
@@ -205,12 +192,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
 
   /** The plain data to send to another thread or process. */
   handle(): QueueHandle {
-    return {
-      kind: HANDLE_KIND,
-      name: this.name,
-      address: this.address,
-      capacity: Number.isFinite(this.capacity) ? this.capacity : null,
-    };
+    return { kind: HANDLE_KIND, name: this.name, address: this.address, capacity: Number.isFinite(this.capacity) ? this.capacity : null };
   }
 
   /** JSON.stringify (and process.send) write the handle. */
@@ -220,25 +202,24 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
 
   /** Yields items until the queue is closed and drained. */
   [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    return iterateEndpoint(this.#endpoint, (kind) => this.#takeFailure(kind));
+    return iterateEndpoint(this.#endpoint, (kind) => this.#failure(kind, 'get'));
   }
 
-  #closedForPut(): QueueClosedError {
-    return new QueueClosedError(`cannot put into queue "${this.name}": the queue is closed`);
-  }
-
-  #takeFailure(kind: Exclude<TakeOutcome<T>['kind'], 'items'>, timeout?: number): Error {
-    switch (kind) {
+  #failure(why: Exclude<PutOutcome, 'accepted'> | NoItem, operation: 'put' | 'get', timeout?: number): Error {
+    const queue = `queue "${this.name}"`;
+    switch (why) {
+      case 'closed':
+        return new QueueClosedError(`cannot put into ${queue}: the queue is closed`);
       case 'end':
-        return new QueueClosedError(`queue "${this.name}" is closed and empty: no more items will come`);
+        return new QueueClosedError(`${queue} is closed and empty: no more items will come`);
       case 'timeout':
-        return new QueueTimeoutError(`get on queue "${this.name}" timed out after ${timeout} ms: the queue stayed empty`);
+        return operation === 'put'
+          ? new QueueTimeoutError(`put on ${queue} timed out after ${timeout} ms: the queue stayed full (capacity ${this.capacity})`)
+          : new QueueTimeoutError(`get on ${queue} timed out after ${timeout} ms: the queue stayed empty`);
       case 'cancelled':
-        return new QueueClosedError(`this handle of queue "${this.name}" was disposed while waiting`);
+        return new QueueClosedError(`this handle of ${queue} was disposed while waiting`);
       case 'gone':
-        return new QueueClosedError(
-          `queue "${this.name}" cannot be reached any more: the thread or process that created it ended or disposed it`,
-        );
+        return new QueueClosedError(`${queue} cannot be reached any more: the thread or process that created it ended or disposed it`);
     }
   }
 }

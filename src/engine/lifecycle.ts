@@ -21,7 +21,7 @@ import { assertCloneable } from './cloneable.js';
 import { describeModule, isModuleTarget, type ModuleSource, type ModuleTarget } from './module-loader.js';
 import type { ShippedMethod, TaskDescription } from './module-task.js';
 import { revivalTable } from './revivable.js';
-import { shipFunction, type ShippedFunction } from './shipped-function.js';
+import { shipFunction, type ShippedFunction } from './shipped-function.cjs';
 
 export type { ModuleTarget } from './module-loader.js';
 

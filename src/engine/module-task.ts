@@ -13,7 +13,7 @@
  */
 import { loadExport, type ModuleSource } from './module-loader.js';
 import { reviveHandles, type RevivalTable, type RevivedHandles } from './revivable.js';
-import { reviveFunction, type ShippedFunction } from './shipped-function.js';
+import { reviveFunction, type ShippedFunction } from './shipped-function.cjs';
 
 export type { ModuleSource, ModuleTarget } from './module-loader.js';
 

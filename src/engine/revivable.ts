@@ -16,11 +16,18 @@
  * task's `this` (a handle deeper inside another object stays data). An
  * argument may also be `{ handle }`, an object whose one field is a handle,
  * which is how the shared-memory primitives are copied.
+ *
+ * A handle with an `address` (a Queue, a pipe end) given to a worker thread of
+ * this process may carry a MessagePort to its owner (`attachThreadLinks`), so
+ * that the worker talks to it over the port rather than a socket (see
+ * transport/thread-links.ts).
  */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
 import { distRoot, kitRoot } from '../paths.js';
+import { leaveThreadLink, openThreadLink } from './transport/thread-links.js';
 
 export interface RevivalEntry {
   /** The module that rebuilds this kind of handle (a file: URL: the class's own `import.meta.url`). */
@@ -79,6 +86,34 @@ export function revivalTable(...holders: Array<readonly unknown[] | Record<strin
   return table;
 }
 
+/** A handle copied for a worker thread with a port to its owner (moved with the task). */
+interface LinkedHandle {
+  readonly kind: string;
+  readonly address: string;
+  readonly port: MessagePort;
+}
+
+/**
+ * Parent side, for a worker thread of this process: replaces, in place, each
+ * handle in `holders` whose owner this thread can reach by port by a copy that
+ * carries a new port to it. Returns the ports, for the Worker's transferList.
+ */
+export function attachThreadLinks(...holders: Array<unknown[] | Record<string, unknown>>): MessagePort[] {
+  const ports: MessagePort[] = [];
+  for (const holder of holders) {
+    for (const key of Object.keys(holder)) {
+      const value = (holder as Record<string, unknown>)[key];
+      const handle = handleIn(value, (kind) => registry.has(kind)) as Partial<LinkedHandle> | undefined;
+      // A handle inside `{ handle }` (shared memory) needs no link; one with an address may get a port to its owner.
+      const port = handle === value && typeof handle?.address === 'string' ? openThreadLink(handle.address) : undefined;
+      if (!port) continue;
+      ports.push(port);
+      (holder as Record<string, unknown>)[key] = { ...handle, port };
+    }
+  }
+  return ports;
+}
+
 export interface RevivedHandles {
   /** Closes every rebuilt object that holds a connection (flushing what it batched). */
   release(): Promise<void>;
@@ -92,6 +127,14 @@ async function rebuilder(entry: RevivalEntry): Promise<Rebuild> {
   if (entry.method === undefined) return exported as Rebuild;
   const method = (exported as Record<string, Rebuild>)[entry.method];
   return (handle) => method.call(exported, handle);
+}
+
+/** A linked handle leaves its port for the connection about to be made, and is revived as plain data. */
+function withoutPort(handle: { kind: string }): { kind: string } {
+  if (!('port' in handle)) return handle;
+  const { port, ...plain } = handle as LinkedHandle;
+  leaveThreadLink(plain.address, port);
+  return plain;
 }
 
 /**
@@ -113,7 +156,7 @@ export async function reviveHandles(
         if (!handle) continue;
         const entry = table[handle.kind];
         if (!rebuilders.has(handle.kind)) rebuilders.set(handle.kind, rebuilder(entry));
-        const working = (await rebuilders.get(handle.kind)!)(handle);
+        const working = (await rebuilders.get(handle.kind)!)(withoutPort(handle));
         (holder as Record<string, unknown>)[key] = working;
         if (entry.disposable) disposables.push(working as { dispose(): Promise<void> });
       }

@@ -82,7 +82,7 @@ describe('Thread', () => {
     assert.ok(error instanceof RangeError);
     assert.equal(error.message, 'limit too small: 3');
     assert.match(error.stack ?? '', /at failing/);
-    assert.match(error.stack ?? '', /thread-worker\.js/);
+    assert.match(error.stack ?? '', /thread-worker\.cjs/);
   });
 
   it('shows the error of a thread nobody joins on stderr, as Python does', async () => {

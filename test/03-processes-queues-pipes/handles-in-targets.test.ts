@@ -63,7 +63,7 @@ describe('queues and pipes given to threads and processes', () => {
         received,
         Array.from({ length: 10_000 }, (_, i) => i),
       );
-      assert.equal(queue.size, 0);
+      assert.equal(queue.qsize(), 0);
     });
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { reviveFunction, shipFunction } from '../../src/engine/shipped-function.js';
+import { reviveFunction, shipFunction } from '../../src/engine/shipped-function.cjs';
 
 describe('shipped functions', () => {
   it('round-trips arrow functions, function declarations, async functions and methods', async () => {

@@ -8,7 +8,7 @@
  * afterwards a task only carries the number.
  */
 import { describeModule, isModuleTarget } from '../module-loader.js';
-import { shipFunction } from '../shipped-function.js';
+import { shipFunction } from '../shipped-function.cjs';
 import { describeValue } from '../validate.js';
 import type { FunctionSource } from './protocol.js';
 

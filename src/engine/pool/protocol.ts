@@ -11,7 +11,7 @@
  *   carries all their results, in the order they were sent.
  */
 import type { ModuleSource } from '../module-loader.js';
-import type { ShippedFunction } from '../shipped-function.js';
+import type { ShippedFunction } from '../shipped-function.cjs';
 
 /** Where a worker finds the code of a task: shipped source, or a module's export. */
 export type FunctionSource = ShippedFunction | ModuleSource;

@@ -11,7 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadExport } from '../module-loader.js';
-import { reviveFunction } from '../shipped-function.js';
+import { reviveFunction } from '../shipped-function.cjs';
 import {
   serializeError,
   type DoneMessage,

@@ -1,169 +1,87 @@
 /**
  * The remote side of the transport: a connection from any thread or process to
  * the owner's TransportHost, giving an Endpoint for each mailbox it serves.
+ * Puts go through a RemoteProducer (credit, batches), gets through a RemoteInbox
+ * (prefetch, acknowledgements). The link is a MessagePort when the kit laid one
+ * for this thread (thread-links.ts), otherwise a pair of sockets, connected on
+ * first use.
  *
- * - Puts with credit return at once; the item is written into the open batch and
- *   the whole batch goes out in one write at the end of the event-loop turn.
- *   Without credit, a put is a request that waits at the owner (back-pressure).
- * - Takes are requests; an iteration asks for up to REMOTE_BATCH items at once.
- * - The socket keeps this process alive only while an answer is awaited or bytes
- *   are still to be written, so a worker or child that is done can simply end.
+ * The link keeps this process alive only while an answer is awaited (a waiting
+ * get, a put request, a dispose): a worker or child that is done can simply
+ * end. What it sent has left the process by then (a socket write in progress
+ * keeps it alive by itself), and the owner reads all of it (socket-link.ts).
  */
-import { connect, type Socket } from 'node:net';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Endpoint } from './endpoint.js';
-import { FrameReader, FrameWriter } from './frames.js';
-import { EARLY_FLUSH_ITEMS, type ClientMessage, type PutOutcome, type ServerMessage, type TakeOutcome } from './protocol.js';
-
-/** Items an iterating remote consumer takes per request. */
-export const REMOTE_BATCH = 64;
-
-const ACCEPTED: Promise<PutOutcome> = Promise.resolve('accepted');
-
-type Reply = { message: ServerMessage; items: unknown[] };
-
-interface PendingRequest {
-  /** The mailbox asked about, if any: its answer reports the mailbox's size. */
-  mailbox?: number;
-  answer(reply: Reply): void;
-  /** The owner went away before answering. */
-  lost(): void;
-}
+import type { Frame } from './frames.js';
+import type { Link } from './link.js';
+import type { Outbox } from './outbox.js';
+import { PortLink } from './port-link.js';
+import type { ClientMessage, Delivery, PutOutcome, ServerMessage, TakeOutcome } from './protocol.js';
+import { RemoteInbox } from './remote-inbox.js';
+import { RemoteProducer } from './remote-producer.js';
+import { connectSocketLink } from './socket-link.js';
+import { offerThreadLinks, takeThreadLink } from './thread-links.js';
+import type { Wire } from './wire.js';
 
 export class TransportConnection {
-  readonly #address: string;
-  #socket: Socket | undefined;
-  #writer: FrameWriter | undefined;
-  readonly #reader = new FrameReader<ServerMessage>();
-  readonly #pending = new Map<number, PendingRequest>();
-  readonly #credit = new Map<number, number>();
-  /** Batches of credit puts sent that the owner has not answered yet, per mailbox. */
-  readonly #unansweredBatches = new Map<number, number>();
-  /** Puts waiting for that answer, in call order, per mailbox. */
-  readonly #creditWaiters = new Map<number, Array<() => void>>();
+  /** The owner's address. */
+  readonly address: string;
+  readonly #port: MessagePort | undefined;
+  #link: Link<ServerMessage> | undefined;
+  readonly #pending = new Map<number, (answer: ServerMessage | undefined) => void>();
+  readonly #producers = new Map<number, RemoteProducer>();
+  readonly #inboxes = new Map<number, RemoteInbox<unknown>>();
   readonly #closedMailboxes = new Set<number>();
   readonly #sizes = new Map<number, number>();
-  /** One constant header per mailbox: it also marks which open batch an item may join. */
-  readonly #batchHeaders = new Map<number, ClientMessage>();
+  readonly #wire: Wire;
   #nextId = 1;
   #gone = false;
-  #everConnected = false;
-  /** Connecting failed: the owner no longer serves these mailboxes. */
+  /** The owner was never reached: it no longer serves these mailboxes (they count as closed). */
   #unreachable = false;
   #disposing: Promise<void> | undefined;
+  #withdrawThreadLinks: (() => void) | undefined;
 
   constructor(address: string) {
-    this.#address = address;
+    this.address = address;
+    this.#port = takeThreadLink(address);
+    this.#wire = {
+      outbox: () => this.#outbox(),
+      request: (message, items) => this.#request(message, items),
+      isClosed: (c) => this.isClosed(c),
+      refresh: () => this.#refreshKeepAlive(),
+    };
   }
 
-  /** Access to mailbox `mailbox` of the owner. */
-  endpoint<T>(mailbox: number): Endpoint<T> {
-    return new RemoteEndpoint<T>(this, mailbox);
+  /** Access to mailbox `c` of the owner, which hands out items by `delivery`. */
+  endpoint<T>(c: number, delivery: Delivery): Endpoint<T> {
+    const producer = new RemoteProducer(c, this.#wire);
+    const inbox = new RemoteInbox<T>(c, delivery, this.#wire);
+    this.#producers.set(c, producer);
+    this.#inboxes.set(c, inbox as RemoteInbox<unknown>);
+    return new RemoteEndpoint(this, c, producer, inbox);
   }
 
-  /** Whether the owner said `mailbox` is closed (or this side closed it). */
-  isClosed(mailbox: number): boolean {
-    return this.#closedMailboxes.has(mailbox) || this.#unreachable;
+  /** Whether the owner said mailbox `c` is closed (or this side closed it). */
+  isClosed(c: number): boolean {
+    return this.#closedMailboxes.has(c) || this.#unreachable;
   }
 
   /** The mailbox's size in the owner's last answer. */
-  lastKnownSize(mailbox: number): number {
-    return this.#sizes.get(mailbox) ?? 0;
+  lastKnownSize(c: number): number {
+    return this.#sizes.get(c) ?? 0;
+  }
+
+  close(c: number, discard: boolean): void {
+    this.#closedMailboxes.add(c);
+    this.#producers.get(c)?.returnCredit();
+    void this.#request((id) => ({ t: 'close', c, id, discard }));
   }
 
   /**
-   * Puts in call order. With credit: at once. Without credit, while the owner
-   * still owes an answer to a batch already sent: waits for that answer (it
-   * usually brings new credit). Otherwise: a put request that waits at the owner.
-   */
-  put(mailbox: number, item: unknown, timeout?: number): Promise<PutOutcome> {
-    const waiting = this.#creditWaiters.get(mailbox) ?? [];
-    if (waiting.length === 0 && !this.#mustWaitForCredit(mailbox)) return this.#putNow(mailbox, item, timeout);
-    this.#creditWaiters.set(mailbox, waiting);
-    const outcome = new Promise<PutOutcome>((resolve) => waiting.push(() => resolve(this.#putNow(mailbox, item, timeout))));
-    this.#refreshKeepAlive();
-    return outcome;
-  }
-
-  #mustWaitForCredit(mailbox: number): boolean {
-    return !this.#gone && (this.#credit.get(mailbox) ?? 0) === 0 && (this.#unansweredBatches.get(mailbox) ?? 0) > 0;
-  }
-
-  /** Lets waiting puts go, in order, as far as credit (or the lack of an answer to wait for) allows. */
-  #releaseCreditWaiters(mailbox: number): void {
-    const waiting = this.#creditWaiters.get(mailbox);
-    while (waiting && waiting.length > 0 && !this.#mustWaitForCredit(mailbox)) waiting.shift()!();
-    this.#refreshKeepAlive();
-  }
-
-  #putNow(mailbox: number, item: unknown, timeout?: number): Promise<PutOutcome> {
-    if (this.isClosed(mailbox)) return Promise.resolve('closed');
-    const writer = this.#connected();
-    if (!writer) return Promise.resolve('gone');
-    const credit = this.#credit.get(mailbox) ?? 0;
-    if (credit > 0) {
-      this.#credit.set(mailbox, credit - 1);
-      const batched = writer.appendItem(this.#batchHeader(mailbox), item);
-      if (batched === 1) {
-        this.#unansweredBatches.set(mailbox, (this.#unansweredBatches.get(mailbox) ?? 0) + 1);
-        this.#refreshKeepAlive();
-      }
-      if (batched >= EARLY_FLUSH_ITEMS) writer.flush();
-      return ACCEPTED;
-    }
-    return this.#request<PutOutcome>(
-      mailbox,
-      (id) => ({ t: 'put', c: mailbox, id, timeout }),
-      [item],
-      ({ message }) => {
-        if (message.t !== 'put-done') return 'gone';
-        this.#credit.set(mailbox, (this.#credit.get(mailbox) ?? 0) + message.credit);
-        return message.outcome;
-      },
-      () => (this.isClosed(mailbox) ? 'closed' : 'gone'),
-    );
-  }
-
-  take<T>(mailbox: number, max: number, timeout?: number): Promise<TakeOutcome<T>> {
-    const lost = (): TakeOutcome<T> => ({ kind: this.isClosed(mailbox) ? 'end' : 'gone' });
-    if (!this.#connected()) return Promise.resolve(lost());
-    return this.#request<TakeOutcome<T>>(
-      mailbox,
-      (id) => ({ t: 'take', c: mailbox, id, max, timeout }),
-      [],
-      ({ message, items }) => {
-        if (message.t !== 'taken') return { kind: 'gone' };
-        return message.kind === 'items' ? { kind: 'items', items: items as T[] } : { kind: message.kind };
-      },
-      lost,
-    );
-  }
-
-  giveBack(mailbox: number, items: unknown[]): void {
-    if (items.length > 0)
-      void this.#request(
-        undefined,
-        (id) => ({ t: 'give-back', c: mailbox, id }),
-        items,
-        () => {},
-        () => {},
-      );
-  }
-
-  close(mailbox: number, discard: boolean): void {
-    this.#closedMailboxes.add(mailbox);
-    this.#returnCredit(mailbox);
-    void this.#request(
-      undefined,
-      (id) => ({ t: 'close', c: mailbox, id, discard }),
-      [],
-      () => {},
-      () => {},
-    );
-  }
-
-  /**
-   * Hands back unused credit, withdraws this side's waiting requests (they end as
-   * `cancelled`) and closes the connection. The mailboxes stay open for others.
+   * Hands back unused credit and what was pushed here, withdraws this side's
+   * waiting requests (they end as `cancelled`) and closes the connection. The
+   * mailboxes stay open for others.
    */
   dispose(): Promise<void> {
     this.#disposing ??= this.#disconnect();
@@ -171,171 +89,131 @@ export class TransportConnection {
   }
 
   async #disconnect(): Promise<void> {
-    const socket = this.#socket;
-    if (!socket || this.#gone) {
+    this.#withdrawThreadLinks?.();
+    for (const inbox of this.#inboxes.values()) inbox.leave();
+    const link = this.#link;
+    if (!link || this.#gone) {
       this.#gone = true;
       return;
     }
-    for (const mailbox of this.#credit.keys()) this.#returnCredit(mailbox);
-    await this.#request(
-      undefined,
-      (id) => ({ t: 'bye', id }),
-      [],
-      () => undefined,
-      () => undefined,
-    );
+    for (const producer of this.#producers.values()) producer.returnCredit();
+    await this.#request((id) => ({ t: 'bye', id })); // the owner has taken back what this handle held
     this.#gone = true;
-    await new Promise<void>((resolve) => {
-      if (socket.closed) return resolve();
-      socket.ref(); // Whoever awaits dispose() waits for the close: keep the program alive until then.
-      socket.once('close', () => resolve());
-      this.#writer?.flush();
-      socket.end();
-    });
+    await link.end(true); // whoever awaits dispose() is kept alive until the link is closed
   }
 
-  /** The writer of the open connection (connecting on first use), or undefined when the owner is gone. */
-  #connected(): FrameWriter | undefined {
+  /** The outbox of the link (linking on first use), or undefined once the owner is gone. */
+  #outbox(): Outbox | undefined {
     if (this.#gone) return undefined;
-    if (this.#writer) return this.#writer;
-    const socket = connect(this.#address);
-    this.#socket = socket;
-    this.#writer = new FrameWriter(socket, () => this.#refreshKeepAlive());
-    socket.on('data', (chunk: Buffer) => {
-      for (const frame of this.#reader.push(chunk)) this.#receive(frame.header, frame.items);
-    });
-    socket.once('connect', () => (this.#everConnected = true));
-    socket.on('error', () => {}); // 'close' follows.
-    socket.once('close', () => this.#lose());
-    return this.#writer;
+    if (!this.#link) {
+      const link: Link<ServerMessage> = this.#port ? new PortLink(this.#port) : connectSocketLink(this.address);
+      this.#link = link;
+      link.start({ frame: (frame) => this.#receive(frame), closed: () => this.#lose(link) });
+      if (link instanceof PortLink) this.#withdrawThreadLinks = offerThreadLinks(this.address, () => this.#openPort(link));
+    }
+    return this.#link.outbox;
   }
 
-  #request<Result>(
-    mailbox: number | undefined,
-    makeMessage: (id: number) => ClientMessage,
-    items: unknown[],
-    answer: (reply: Reply) => Result,
-    lost: () => Result,
-  ): Promise<Result> {
-    const writer = this.#connected();
-    if (!writer) return Promise.resolve(lost());
+  /** A new port to the owner for a worker this thread starts: handed to the owner through this connection's port. */
+  #openPort(link: PortLink<ServerMessage>): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    link.sendPort(port1);
+    return port2;
+  }
+
+  #request(message: (id: number) => ClientMessage, items: readonly unknown[] = []): Promise<ServerMessage | undefined> {
+    const outbox = this.#outbox();
+    if (!outbox) return Promise.resolve(undefined);
     const id = this.#nextId++;
-    const result = new Promise<Result>((resolve) => {
-      this.#pending.set(id, {
-        mailbox,
-        answer: (reply) => resolve(answer(reply)),
-        lost: () => resolve(lost()),
-      });
-    });
-    writer.write(makeMessage(id), items);
+    const answer = new Promise<ServerMessage | undefined>((resolve) => this.#pending.set(id, resolve));
+    outbox.send(message(id), items);
     this.#refreshKeepAlive();
-    return result;
+    return answer;
   }
 
-  #receive(message: ServerMessage, items: unknown[]): void {
+  #receive({ header: message, items }: Frame<ServerMessage>): void {
     switch (message.t) {
       case 'put-done':
-      case 'taken':
+      case 'polled':
       case 'ack':
       case 'bye': {
-        const request = this.#pending.get(message.id);
+        const answer = this.#pending.get(message.id);
         this.#pending.delete(message.id);
-        if (request?.mailbox !== undefined && 'size' in message) this.#sizes.set(request.mailbox, message.size);
-        request?.answer({ message, items });
-        this.#refreshKeepAlive();
-        return;
+        answer?.(message);
+        return this.#refreshKeepAlive();
       }
       case 'credit':
-        this.#credit.set(message.c, (this.#credit.get(message.c) ?? 0) + message.n);
-        this.#unansweredBatches.set(message.c, (this.#unansweredBatches.get(message.c) ?? 1) - 1);
-        this.#releaseCreditWaiters(message.c);
-        return this.#refreshKeepAlive();
+        return this.#producers.get(message.c)?.granted(message.n);
       case 'revoke':
-        return this.#returnCredit(message.c);
+        return this.#producers.get(message.c)?.returnCredit();
       case 'closed':
         this.#closedMailboxes.add(message.c);
-        return this.#returnCredit(message.c);
+        return this.#producers.get(message.c)?.returnCredit();
+      case 'push':
+        return this.#inboxes.get(message.c)?.pushed(items);
+      case 'recall':
+        return this.#inboxes.get(message.c)?.recalled(message.n);
+      case 'ended':
+        return this.#inboxes.get(message.c)?.ended();
     }
   }
 
-  #returnCredit(mailbox: number): void {
-    const credit = this.#credit.get(mailbox) ?? 0;
-    if (credit === 0) return;
-    this.#credit.set(mailbox, 0);
-    this.#connected()?.write({ t: 'return-credit', c: mailbox, n: credit } satisfies ClientMessage);
-  }
-
-  #batchHeader(mailbox: number): ClientMessage {
-    let header = this.#batchHeaders.get(mailbox);
-    if (!header) this.#batchHeaders.set(mailbox, (header = { t: 'items', c: mailbox }));
-    return header;
-  }
-
   /**
-   * The connection ended (the owner finished, was disposed, or died): answer what
-   * is pending. A socket that never connected means the mailboxes are no longer
-   * served: they were closed and drained (or the owner ended) before this handle
-   * first asked, so they count as closed: takes see a clean end of stream.
+   * The link ended (the owner finished, was disposed, or died): answer what is
+   * pending. A link that never reached the owner means the mailboxes are no
+   * longer served: they were closed and drained (or the owner ended) before this
+   * handle first asked, so they count as closed: gets see a clean end of stream.
    */
-  #lose(): void {
-    this.#unreachable = !this.#everConnected;
+  #lose(link: Link<ServerMessage>): void {
+    this.#unreachable = !link.reached;
     this.#gone = true;
-    this.#credit.clear();
+    this.#withdrawThreadLinks?.();
+    for (const producer of this.#producers.values()) producer.lost();
     const pending = [...this.#pending.values()];
     this.#pending.clear();
-    for (const request of pending) request.lost();
-    for (const mailbox of this.#creditWaiters.keys()) this.#releaseCreditWaiters(mailbox);
+    for (const answer of pending) answer(undefined);
+    for (const [c, inbox] of this.#inboxes) inbox.over(this.isClosed(c) ? 'end' : 'gone');
+    void link.end(false);
   }
 
-  /** Whether this side still expects an answer or has bytes to write (see protocol.ts). */
-  #expectsMore(): boolean {
-    if (this.#pending.size > 0 || this.#writer?.busy) return true;
-    for (const waiting of this.#creditWaiters.values()) if (waiting.length > 0) return true;
-    for (const unanswered of this.#unansweredBatches.values()) if (unanswered > 0) return true;
-    return false;
-  }
-
-  /** Ref the socket only while this side expects more; otherwise it never keeps the process alive. */
+  /** Keep the process alive only while an answer is awaited (see the top of this file). */
   #refreshKeepAlive(): void {
-    const socket = this.#socket;
-    if (!socket || socket.destroyed) return;
-    if (this.#expectsMore()) socket.ref();
-    else socket.unref();
+    const waitingGet = [...this.#inboxes.values()].some((inbox) => inbox.waiting);
+    this.#link?.keepAlive(this.#pending.size > 0 || waitingGet);
   }
 }
 
-/** A Endpoint that talks to the owner over a TransportConnection. */
+/** An Endpoint that talks to the owner over a TransportConnection. */
 class RemoteEndpoint<T> implements Endpoint<T> {
-  readonly batchSize = REMOTE_BATCH;
   readonly #connection: TransportConnection;
-  readonly #mailbox: number;
+  readonly #c: number;
+  readonly #producer: RemoteProducer;
+  readonly #inbox: RemoteInbox<T>;
 
-  constructor(connection: TransportConnection, mailbox: number) {
+  constructor(connection: TransportConnection, c: number, producer: RemoteProducer, inbox: RemoteInbox<T>) {
     this.#connection = connection;
-    this.#mailbox = mailbox;
+    this.#c = c;
+    this.#producer = producer;
+    this.#inbox = inbox;
   }
 
   put(item: T, timeout?: number): Promise<PutOutcome> {
-    return this.#connection.put(this.#mailbox, item, timeout);
+    return this.#producer.put(item, timeout);
   }
 
-  take(max: number, timeout?: number): Promise<TakeOutcome<T>> {
-    return this.#connection.take<T>(this.#mailbox, max, timeout);
-  }
-
-  giveBack(items: T[]): void {
-    this.#connection.giveBack(this.#mailbox, items);
+  take(timeout?: number): Promise<TakeOutcome<T>> {
+    return this.#inbox.take(timeout);
   }
 
   close(discard: boolean): void {
-    this.#connection.close(this.#mailbox, discard);
+    this.#connection.close(this.#c, discard);
   }
 
   get closed(): boolean {
-    return this.#connection.isClosed(this.#mailbox);
+    return this.#connection.isClosed(this.#c);
   }
 
   get size(): number {
-    return this.#connection.lastKnownSize(this.#mailbox);
+    return this.#connection.lastKnownSize(this.#c);
   }
 }
