@@ -1,29 +1,25 @@
 /**
  * Unit 04: a pool of workers, with Python's `multiprocessing.Pool` API.
  *
- *   const pool = new Pool();                            // one worker per core
+ *   const pool = new Pool();                                          // one worker per core
  *   console.log(await pool.map((x: number) => x * x, [0, 1, 2, 3])); // [ 0, 1, 4, 9 ]
  *   pool.close();
  *   await pool.join();
  *
  * A pool is four things, and this file is those four things:
- * 1. A queue of tasks. Every call (map, apply, imap...) becomes tasks in one FIFO queue.
- * 2. Workers: up to `size` worker threads (or child processes), started when work
- *    arrives. A worker runs one task at a time; an idle worker gets the next task.
- * 3. Results: each task's result, or error, goes back to the call that made it.
- *    What goes wrong: a worker that crashes is replaced and its task retried
- *    (`retries`); a task that runs past `taskTimeout` has its worker replaced.
- * 4. An end: `close()` accepts no more calls, `join()` waits until the accepted work
- *    is done and the workers have ended, `terminate()` ends everything now.
+ * 1. A queue of tasks: every call (map, apply, imap...) becomes tasks in one FIFO queue.
+ * 2. Workers: up to `size` threads (or processes), started when work arrives; each runs
+ *    one task at a time, and an idle one gets the next task.
+ * 3. Results: each task's result, or error, goes back to its call. A worker that crashes
+ *    is replaced and its task retried (`retries`); one past `taskTimeout` is replaced.
+ * 4. An end: `close()` takes no more calls, `join()` waits for the work and the workers
+ *    to end, `terminate()` ends everything now.
  *
- * Unlike Python, results are promises (the main thread never blocks), and a function
- * travels to the workers as source text, so it cannot use variables from around it.
- *
- * The machinery is in src/engine/pool/: the worker side (worker-entry.ts), one worker's
- * bookkeeping (pool-worker.ts), calls and their results (calls.ts). One idea there is
- * worth knowing: for tiny tasks the message costs more than the task, so by default the
- * pool sends tasks in batches sized from measured task times (dispatch.ts, 'batched').
- * `dispatch: 'one-at-a-time'` is the plain rule; the notebook measures both.
+ * Unlike Python, results are promises, and a function travels as source text (it cannot
+ * use variables from around it). The machinery is in src/engine/pool/. One idea there is
+ * worth knowing: for tiny tasks the message costs more than the task, so by default tasks
+ * go in batches sized from measured task times (dispatch.ts, 'batched'); 'one-at-a-time'
+ * is the plain rule, and the notebook measures both.
  */
 import { AsyncResult } from './async-result.js';
 import type { ModuleTarget } from '../engine/module-loader.js';
@@ -78,7 +74,6 @@ export class Pool {
   get queued(): number {
     return this.#queue.length + this.#queue.waiting;
   }
-
   /** Workers alive right now (started on demand, up to `size`). */
   get workers(): number {
     return this.#workers.length;
@@ -86,7 +81,7 @@ export class Pool {
 
   // ---- the calls: Python's names, each one a few tasks in the queue -------------
 
-  /** `fn(item)` for every item, in parallel; resolves to the results in input order. Rejects with the first error. */
+  /** `fn(item)` for every item, in parallel: the results in input order; rejects with the first error. */
   async map<T, R>(fn: Task<[T], R>, items: Iterable<T>, options?: MapOptions): Promise<Awaited<R>[]> {
     return startMap(this.#site, 'map', fn, items, options) as Promise<Awaited<R>[]>;
   }
@@ -108,10 +103,7 @@ export class Pool {
     return new AsyncResult(work, `applyAsync(${this.#functions.lookup(fn, 'fn').name})`);
   }
 
-  /**
-   * Results one by one, in input order, for a `for await` loop (Python: `imap`). The tasks start at once;
-   * `items` may be an async iterable. Leaving the loop early drops the tasks not yet started.
-   */
+  /** Results in input order, for `for await` (Python: `imap`); leaving the loop drops tasks not yet started. */
   imap<T, R>(fn: Task<[T], R>, items: Iterable<T> | AsyncIterable<T>, options?: IterateOptions): AsyncGenerator<Awaited<R>> {
     return startIterate(this.#site, 'imap', fn, items, options) as AsyncGenerator<Awaited<R>>;
   }
@@ -177,13 +169,11 @@ export class Pool {
   #startWorker(): PoolWorker | undefined {
     if (this.#workers.length >= this.size) return undefined;
     try {
-      const worker = new PoolWorker(this.#workerOptions, this.#workerEvents);
-      this.#workers.push(worker);
-      return worker;
+      this.#workers.push(new PoolWorker(this.#workerOptions, this.#workerEvents));
+      return this.#workers.at(-1);
     } catch (error) {
-      // No worker could start (e.g. dist/ is missing): with none alive, nothing queued can ever run.
+      // No worker could start (dist/ missing?): with none alive, nothing queued can ever run.
       if (this.#workers.length === 0) for (const task of this.#queue.clear(error)) rejectTask(task, error);
-      return undefined;
     }
   }
 
@@ -263,12 +253,11 @@ export class Pool {
   async terminate(): Promise<void> {
     if (this.#state !== 'terminated') {
       this.#state = 'terminated';
-      const error = (task: PendingTask) =>
-        new PoolTerminatedError(`${task.owner.describe(task.index)} did not finish: the pool was terminated`);
-      const waitingForRoom = new PoolTerminatedError('the pool was terminated while this call waited for room in the queue');
-      for (const task of this.#queue.clear(waitingForRoom)) rejectTask(task, error(task));
+      const ended = (task: PendingTask) =>
+        rejectTask(task, new PoolTerminatedError(`${task.owner.describe(task.index)} did not finish: the pool was terminated`));
+      this.#queue.clear(new PoolTerminatedError('the pool was terminated while this call waited for room in the queue')).forEach(ended);
       for (const worker of [...this.#workers]) {
-        for (const task of worker.batches.flat()) rejectTask(task, error(task));
+        worker.batches.flat().forEach(ended);
         this.#stop(worker);
       }
       void this.#whenStopped();

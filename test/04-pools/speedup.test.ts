@@ -104,10 +104,12 @@ describe('measureSpeedup', function () {
     // The two pools share the machine's cores, and whatever else runs there, at the same moment:
     // the scheduler gives each thread its share, so the pool of 2 gets about twice the CPU of the
     // pool of 1 however busy the machine is. A pool that ran one task at a time would do no more.
+    // Tasks go one per message (the plain rule), so each result comes back as its task ends and the
+    // count of jobs done is current (batched, results come back a batch at a time: 0, 8 or 16).
     const rounds = calibrateJob(10);
     const jobs = Array.from({ length: 16 }, () => rounds);
-    const two = new Pool({ size: 2 });
-    const one = new Pool({ size: 1 });
+    const two = new Pool({ size: 2, dispatch: 'one-at-a-time' });
+    const one = new Pool({ size: 1, dispatch: 'one-at-a-time' });
     try {
       await Promise.all([two.map(timedJob, jobs.slice(0, 2)), one.map(timedJob, jobs.slice(0, 1))]); // start and warm up the workers
       const speedups: number[] = [];
