@@ -4,7 +4,7 @@
  * aborted, no cell past its time bound).
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dealer } from 'zeromq';
 import { kitRoot } from '../src/paths.js';
@@ -31,6 +31,40 @@ describe('course notebooks run cleanly on the tslab kernel', function () {
     it(name, async () => {
       const run = await runNotebook(join(folder, name), { cellTimeoutMs: 30_000 });
       assert.deepEqual(run.failures.map(formatFailure), []);
+    });
+  }
+});
+
+/** The text and the code of a notebook, as a student reads them. */
+function readNotebook(name: string): { text: string; code: string } {
+  const { cells } = JSON.parse(readFileSync(join(folder, name), 'utf8')) as { cells: Array<{ cell_type: string; source: string[] }> };
+  const of = (type: string) =>
+    cells
+      .filter((cell) => cell.cell_type === type)
+      .map((cell) => cell.source.join(''))
+      .join('\n');
+  return { text: of('markdown'), code: of('code') };
+}
+
+describe('what the notebooks tell a student to type works as written', () => {
+  const scripts = Object.keys((JSON.parse(readFileSync(join(kitRoot, 'package.json'), 'utf8')) as { scripts: object }).scripts);
+  const exercises = (
+    JSON.parse(readFileSync(join(kitRoot, 'exercises', 'manifest.json'), 'utf8')) as { exercises: Array<{ name: string }> }
+  ).exercises.map((exercise) => exercise.name);
+
+  for (const name of notebooks) {
+    it(`${name}: check() calls, npm commands and exercise folders`, () => {
+      const { text, code } = readNotebook(name);
+      for (const [, exercise] of text.matchAll(/`await check\('([^']+)'\)`/g)) {
+        assert.ok(exercises.includes(exercise), `check('${exercise}'): no such exercise (${exercises.join(', ')})`);
+        assert.match(code, /import \{[^}]*\bcheck\b[^}]*\} from 'course-kit';/, `${name} says to call check() but never imports it`);
+      }
+      for (const [, script] of text.matchAll(/`npm run ([\w:-]+)/g)) {
+        assert.ok(scripts.includes(script), `"npm run ${script}": package.json has no such script`);
+      }
+      for (const [path] of text.matchAll(/\bexercises\/[\w-]+\/[\w-]+/g)) {
+        assert.ok(existsSync(join(kitRoot, path)), `${path} does not exist`);
+      }
     });
   }
 });

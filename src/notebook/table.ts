@@ -14,11 +14,14 @@ function escapeHtml(text: string): string {
 
 function formatCell(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+  if (Array.isArray(value)) return value.map(formatCell).join(', ');
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return JSON.stringify(value);
   return String(value ?? '');
 }
 
 /** The rows as an HTML table; the columns are the keys of all rows, in order of first appearance. */
-export function htmlTable(rows: readonly Record<string, unknown>[]): string {
+export function htmlTable(given: readonly object[]): string {
+  const rows = given as readonly Record<string, unknown>[];
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const cell = (tag: 'th' | 'td', text: string, numeric = false) =>
     `<${tag}${numeric ? ' style="text-align:right"' : ''}>${escapeHtml(text)}</${tag}>`;
@@ -30,6 +33,6 @@ export function htmlTable(rows: readonly Record<string, unknown>[]): string {
 }
 
 /** Shows rows as an HTML table below the running cell. */
-export function showTable(rows: readonly Record<string, unknown>[]): void {
+export function showTable(rows: readonly object[]): void {
   show({ html: htmlTable(rows) });
 }

@@ -98,7 +98,10 @@ export function startNotebookServer(options: NotebookServerOptions): Promise<Not
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
     ...(options.extraArguments ?? []),
   ];
-  const child = spawn(jupyter.python, args, { cwd: kitRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: the terminal's Ctrl-C reaches only us, and we stop Jupyter with one
+  // SIGTERM. In our group it would get the SIGINT too, then our SIGTERM in the middle of handling it,
+  // and print a Python traceback ("Event loop stopped before Future completed").
+  const child = spawn(jupyter.python, args, { cwd: kitRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -63,8 +63,8 @@ async function main(): Promise<number> {
   console.log(`\nThe course is open at ${server.url}`);
   console.log('Open notebooks/00-welcome.ipynb first. Press Ctrl-C to stop Jupyter.\n');
   const stop = () => void server.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Jupyter runs in a process group of its own (jupyter.ts): whatever ends us (Ctrl-C, kill, a closed terminal) stops it.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
   return new Promise((resolve) => server.process.once('exit', (code) => resolve(code ?? 0)));
 }
 

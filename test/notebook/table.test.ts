@@ -25,4 +25,11 @@ describe('htmlTable', () => {
   it('groups thousands in whole numbers', () => {
     assert.match(htmlTable([{ 'tasks/s': 123456 }]), />123,456</);
   });
+
+  it('shows lists and plain objects as text, not "[object Object]"', () => {
+    const html = htmlTable([{ waits: ['A', 'B'], at: { x: 1 }, shares: [0.5, 0.25] }]);
+    assert.match(html, /<td>A, B<\/td>/);
+    assert.match(html, /<td>\{&quot;x&quot;:1\}<\/td>/);
+    assert.match(html, /<td>0\.50, 0\.25<\/td>/);
+  });
 });

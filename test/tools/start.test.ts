@@ -49,7 +49,13 @@ describe('npm start', function () {
     // Never skipped: a machine set up with `npm run setup` (and CI) has Jupyter.
     assert.ok(findJupyter(), 'Jupyter Notebook is not installed: run `npm run setup` (it installs jupyter-notebook with apt-get)');
     const port = await freePort();
-    const child = spawn(process.execPath, [start, '--no-browser', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached: a process group of its own, as a terminal gives the command it runs.
+    const child = spawn(process.execPath, [start, '--no-browser', '--port', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -59,7 +65,6 @@ describe('npm start', function () {
           const match = /The course is open at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
           if (match) resolve(match[1]);
         });
-        child.stderr.on('data', () => undefined);
         child.once('exit', () => reject(new Error(`npm start exited early:\n${output}`)));
       });
       const base = url.replace(/\/\?token=.*$/, '');
@@ -69,8 +74,10 @@ describe('npm start', function () {
       const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, unknown> };
       assert.ok('tslab' in specs.kernelspecs, `kernels: ${Object.keys(specs.kernelspecs).join(', ')}`);
     } finally {
-      child.kill('SIGINT');
+      // Ctrl-C in a terminal signals the whole foreground process group, not one process.
+      process.kill(-child.pid!, 'SIGINT');
       assert.equal(await exited, 0);
+      assert.doesNotMatch(errors, /Traceback|RuntimeError/, 'Jupyter stops quietly');
     }
   });
 });
