@@ -4,6 +4,11 @@
  * one frame per `minIntervalMs` of real time however fast frames come (the
  * virtual clock makes them very fast). The cursor is hidden while drawing and
  * shown again at the end.
+ *
+ * "Up over the old lines" counts the rows the terminal showed, not the lines
+ * written: a line wider than the terminal wraps onto more rows, and counting it
+ * as one would leave a stale row behind at every frame. The track is drawn to
+ * the terminal's width, so that only happens when it is narrower than a lane.
  */
 import type { RaceSnapshot } from './snapshot.js';
 import { renderTrackText } from './track-view.js';
@@ -51,6 +56,13 @@ export class TerminalView {
     });
     const up = this.#linesOnScreen > 1 ? `\x1b[${this.#linesOnScreen - 1}F` : '\r';
     this.#out.write(`${this.#linesOnScreen === 0 ? '\x1b[?25l' : up}\x1b[J${text}`);
-    this.#linesOnScreen = text.split('\n').length;
+    this.#linesOnScreen = rowsOnScreen(text, this.#out.columns || 80);
   }
+}
+
+/** The rows `text` takes on a terminal `columns` wide: each line, wrapped (colour codes take no room). */
+export function rowsOnScreen(text: string, columns: number): number {
+  let rows = 0;
+  for (const line of text.split('\n')) rows += Math.max(1, Math.ceil(line.replace(/\x1b\[[0-9;]*m/g, '').length / columns));
+  return rows;
 }

@@ -30,6 +30,10 @@ export function ordinal(place: number): string {
 
 /** The status line: time, finished, knockdowns, requests, messages. */
 export function statusLine(snapshot: RaceSnapshot, label?: string): string {
+  return statusParts(snapshot, label).join(' | ');
+}
+
+function statusParts(snapshot: RaceSnapshot, label?: string): string[] {
   const finished = snapshot.finishOrder.length;
   const retired = snapshot.penguins.filter((p) => p.retired).length;
   const parts = [
@@ -42,16 +46,34 @@ export function statusLine(snapshot: RaceSnapshot, label?: string): string {
     `messages in/out ${snapshot.messages.received}/${snapshot.messages.sent}`,
     snapshot.over ? `race ${snapshot.ended}` : undefined,
   ];
-  return parts.filter((part) => part !== undefined).join(' | ');
+  return parts.filter((part): part is string => part !== undefined);
 }
 
-/** The track as lines of text (no trailing newline). */
+/** Joins `parts` with " | ", starting a new line where the next part would go past `width`. */
+function fitParts(parts: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 3 + part.length <= width) lines[lines.length - 1] = `${last} | ${part}`;
+    else lines.push(part);
+  }
+  return lines;
+}
+
+/** The track as lines of text (no trailing newline): the lanes shrink and the status wraps to fit `width`. */
 export function renderTrackText(snapshot: RaceSnapshot, options: TrackTextOptions = {}): string {
   const { width = 72, maxPenguins = 20, color = false, label } = options;
   const paint = (text: string, code: string): string => (color ? `${code}${text}${ANSI.reset}` : text);
   const count = snapshot.penguins.length;
+  const shown = snapshot.penguins.slice(0, maxPenguins);
   const labelWidth = `P${Math.min(count, maxPenguins) - 1}`.length + 1;
-  const cells = Math.max(4, Math.min(snapshot.length + 1, width - labelWidth - 8));
+  // What follows a lane: "12th kd3". Reserved for the widest, so every lane ends at the same column.
+  const tailOf = (penguin: RaceSnapshot['penguins'][number]) => [
+    penguin.place !== undefined ? ordinal(penguin.place) : penguin.retired ? 'out' : '',
+    penguin.knockdowns > 0 ? ` kd${penguin.knockdowns}` : '',
+  ];
+  const tailWidth = Math.max(3, ...shown.map((penguin) => tailOf(penguin).join('').length));
+  const cells = Math.max(4, Math.min(snapshot.length + 1, width - labelWidth - 2 - tailWidth));
   const column = (position: number): number => Math.round((position * (cells - 1)) / snapshot.length);
   const huntersOf = new Map<number, number[]>();
   for (const fly of snapshot.flies) {
@@ -61,21 +83,21 @@ export function renderTrackText(snapshot: RaceSnapshot, options: TrackTextOption
     huntersOf.set(fly.target, list);
   }
   const lines: string[] = [];
-  for (const penguin of snapshot.penguins.slice(0, maxPenguins)) {
+  for (const penguin of shown) {
     const lane: string[] = Array.from({ length: cells }, () => '.');
     for (const at of huntersOf.get(penguin.id) ?? []) lane[at] = paint('*', ANSI.fly);
     const symbol = penguin.retired ? 'x' : 'P';
     lane[column(penguin.position)] = paint(symbol, penguin.place !== undefined ? ANSI.done : ANSI.penguin);
-    const tail = penguin.place !== undefined ? paint(ordinal(penguin.place), ANSI.done) : penguin.retired ? 'out' : '';
-    const knocks = penguin.knockdowns > 0 ? paint(` kd${penguin.knockdowns}`, ANSI.dim) : '';
-    lines.push(`${`P${penguin.id}`.padEnd(labelWidth)}|${lane.join('')}|${tail}${knocks}`);
+    const [place, knocks] = tailOf(penguin);
+    const tail = `${penguin.place !== undefined ? paint(place, ANSI.done) : place}${knocks && paint(knocks, ANSI.dim)}`;
+    lines.push(`${`P${penguin.id}`.padEnd(labelWidth)}|${lane.join('')}|${tail}`);
   }
   if (count > maxPenguins) {
     const hidden = snapshot.penguins.slice(maxPenguins);
     const done = hidden.filter((p) => p.place !== undefined).length;
     lines.push(`... and ${count - maxPenguins} more penguins (${done} of them finished)`);
   }
-  lines.push(statusLine(snapshot, label));
+  lines.push(...fitParts(statusParts(snapshot, label), width));
   return lines.join('\n');
 }
 

@@ -4,7 +4,8 @@ import { compareRuntimes } from '../../src/08-penguin-race/compare.js';
 import { runRace } from '../../src/08-penguin-race/race.js';
 import { formatResults } from '../../src/08-penguin-race/results-table.js';
 import type { RaceSnapshot } from '../../src/08-penguin-race/snapshot.js';
-import { ordinal, renderTrackSvg, renderTrackText } from '../../src/08-penguin-race/track-view.js';
+import { ordinal, renderTrackSvg, renderTrackText, statusLine } from '../../src/08-penguin-race/track-view.js';
+import { rowsOnScreen, TerminalView } from '../../src/08-penguin-race/terminal-view.js';
 
 const snapshot: RaceSnapshot = {
   time: 1500,
@@ -25,16 +26,75 @@ const snapshot: RaceSnapshot = {
   messages: { received: 41, sent: 40 },
 };
 
+/**
+ * Enough of a terminal `columns` wide to replay what TerminalView writes: printable text that wraps
+ * at the last column, \n and \r, ESC[nF (up n rows, to column 0) and ESC[J (clear to the end);
+ * colours and showing or hiding the cursor change nothing on screen. Returns the rows.
+ */
+function replayTerminal(output: string, columns: number): string[] {
+  const screen: string[] = [''];
+  let row = 0;
+  let column = 0;
+  for (let i = 0; i < output.length; i++) {
+    const character = output[i];
+    if (character === '\x1b') {
+      const [escape, count, command] = /^\x1b\[\??([\d;]*)([A-Za-z])/.exec(output.slice(i))!;
+      i += escape.length - 1;
+      if (command === 'F') [row, column] = [Math.max(0, row - Number(count || 1)), 0];
+      if (command === 'J') [screen[row], screen.length] = [screen[row].slice(0, column), row + 1];
+    } else if (character === '\r') column = 0;
+    else if (character === '\n') [row, column] = [row + 1, 0];
+    else {
+      if (column === columns) [row, column] = [row + 1, 0];
+      screen[row] = (screen[row] ?? '').padEnd(column).slice(0, column) + character + (screen[row] ?? '').slice(column + 1);
+      column += 1;
+    }
+    screen[row] ??= '';
+  }
+  return screen;
+}
+
 describe('08 penguin race: drawing and comparing', function () {
   this.timeout(20_000);
 
+  it('the live terminal view leaves no stale row behind: track 120 fits 80 and 30 columns, and rows that wrap (12) are counted', () => {
+    for (const columns of [80, 30, 12]) {
+      let written = '';
+      const terminal = { columns, rows: 30, write: (text: string) => ((written += text), true) } as unknown as NodeJS.WriteStream;
+      const view = new TerminalView(terminal, { minIntervalMs: 0, label: 'processes, real clock' });
+      const frames = Array.from({ length: 40 }, (_, frame) => ({
+        ...snapshot,
+        length: 120,
+        time: frame * 1234,
+        requests: frame * 98_765,
+        penguins: snapshot.penguins.map((penguin) => ({ ...penguin, position: (penguin.position * 12 + frame) % 121, knockdowns: frame })),
+      }));
+      for (const frame of frames) view.draw(frame);
+      view.finish();
+      const screen = replayTerminal(written, columns);
+      const last = renderTrackText(frames.at(-1)!, { width: columns, color: true, label: 'processes, real clock', maxPenguins: 24 });
+      assert.equal(screen.filter((line) => line.startsWith('P0 ')).length, 1, `one frame on screen:\n${screen.join('\n')}`);
+      assert.equal(screen.length, rowsOnScreen(last, columns) + 1, 'the last frame and the line after it');
+      if (columns === 80)
+        assert.ok(
+          last
+            .replace(/\x1b\[[0-9;]*m/g, '')
+            .split('\n')
+            .every((line) => line.length <= 80),
+          last,
+        );
+    }
+  });
+
   it("draws the track as text: lanes, flies on their target's lane, places, a status line", () => {
     const lines = renderTrackText(snapshot, { width: 40 }).split('\n');
-    assert.equal(lines.length, 4);
+    assert.equal(lines.length, 6);
     assert.equal(lines[0], 'P0 |....P..*...| kd2');
     assert.equal(lines[1], 'P1 |..........P|1st');
     assert.equal(lines[2], 'P2 |x..........|out');
-    assert.equal(lines[3], 't 1.50 s | finished 1/3 | retired 1 | knockdowns 2 | requests 40 | messages in/out 41/40');
+    // The status wraps at " | " to stay within 40 columns.
+    assert.deepEqual(lines.slice(3), ['t 1.50 s | finished 1/3 | retired 1', 'knockdowns 2 | requests 40', 'messages in/out 41/40']);
+    assert.equal(renderTrackText(snapshot, { width: 200 }).split('\n').at(-1), statusLine(snapshot));
     const many = renderTrackText(
       { ...snapshot, penguins: Array.from({ length: 50 }, (_, id) => ({ id, position: 0, knockdowns: 0, retired: false })) },
       { maxPenguins: 5 },
