@@ -9,7 +9,8 @@
  */
 import { runCommand } from '../engine/command-line.js';
 import { asUsageError, parseRaceArguments, RACE_USAGE } from './cli-arguments.js';
-import { RaceOptionError } from './options.js';
+import { normalizeRaceOptions, RaceOptionError } from './options.js';
+import type { RaceSnapshot } from './snapshot.js';
 import { startRace, type RaceHandle } from './race.js';
 import { formatResults } from './results-table.js';
 import { TerminalView } from './terminal-view.js';
@@ -23,33 +24,51 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const live = command.animation && !command.json && process.stdout.isTTY === true;
   const view = live ? new TerminalView(process.stdout) : undefined;
-  let race: RaceHandle;
-  try {
-    race = startRace({ ...command.options, onFrame: view ? (snapshot) => view.draw(snapshot) : undefined, frameMs: 50 });
-  } catch (error) {
-    throw error instanceof RaceOptionError ? asUsageError(error) : error;
-  }
-
-  const { rules, runtime } = race.options;
-  const description =
-    `${rules.penguins} penguins, ${rules.flies} flies, track ${rules.length}, ` +
-    `${runtime} runtime, ${rules.clock} clock, seed ${rules.seed}`;
+  // Signals are handled from the first moment: starting 150 child processes takes seconds, and a
+  // Ctrl-C then must stop the start-up and still print the standings, not kill the program.
+  const stopping = new AbortController();
   let signals = 0;
   const onSignal = (): void => {
-    if (signals++ === 0) race.stop();
+    if (signals++ === 0) stopping.abort();
     if (!command.json)
       process.stderr.write(signals === 1 ? '\nstopping the race...\n' : 'still stopping (every worker and child is being ended)...\n');
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    return await runRace(command, view, stopping.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runRace(
+  command: ReturnType<typeof parseRaceArguments>,
+  view: TerminalView | undefined,
+  signal: AbortSignal,
+): Promise<number> {
+  const options = { ...command.options, signal, onFrame: view ? (snapshot: RaceSnapshot) => view.draw(snapshot) : undefined, frameMs: 50 };
+  try {
+    normalizeRaceOptions(options); // a bad option: one line, exit code 2, before anything starts
+  } catch (error) {
+    throw error instanceof RaceOptionError ? asUsageError(error) : error;
+  }
+  // With --json, stdout holds the JSON only: notes go to stderr.
+  const note = (line: string): void => void (command.json ? process.stderr.write(`${line}\n`) : console.log(line));
+  note('Starting the race (Ctrl-C stops it)...');
+  const race: RaceHandle = startRace(options);
+
+  const { rules, runtime } = race.options;
+  const description =
+    `${rules.penguins} penguins, ${rules.flies} flies, track ${rules.length}, ` +
+    `${runtime} runtime, ${rules.clock} clock, seed ${rules.seed}`;
+  try {
     race.ready.then(
       (info) => {
         const where = info.address ? `, server on ${info.address.host}:${info.address.port}` : '';
         const line = `Race started: ${description}${where} (ready in ${info.startupMs.toFixed(0)} ms; Ctrl-C stops it)`;
-        // With --json, stdout holds the JSON only: the note goes to stderr.
-        if (command.json) process.stderr.write(`${line}\n`);
-        else if (!view) console.log(line);
+        if (command.json || !view) note(line);
       },
       () => undefined,
     );
@@ -66,9 +85,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     view?.finish();
     console.error(`race: ${(error as Error).message ?? String(error)}`);
     return 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -77,7 +77,7 @@ describe('08 penguin race: the command line', function () {
     assert.deepEqual(result.rules.seed, 4);
     const plain = await runCli(['--penguins', '3', '--flies', '1', '--length', '10', '--latency', '0-1', '--no-animation']);
     assert.equal(plain.code, 0, plain.stderr);
-    assert.match(plain.stdout, /^Race started: 3 penguins, 1 flies, track 10, async runtime/);
+    assert.match(plain.stdout, /^Starting the race \(Ctrl-C stops it\)\.\.\.\nRace started: 3 penguins, 1 flies, track 10, async runtime/);
     assert.match(plain.stdout, /P0 +\|/);
     assert.match(plain.stdout, /finished in [\d.]+ s/);
     assert.match(plain.stdout, /rank +penguin +place/);
@@ -101,7 +101,10 @@ describe('08 penguin race: the command line', function () {
     try {
       const deadline = Date.now() + 15_000;
       while (!/Race started/.test(stderr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.match(stderr, /^Race started: 3 penguins, 1 flies, track 100000, processes runtime/);
+      assert.match(
+        stderr,
+        /^Starting the race \(Ctrl-C stops it\)\.\.\.\nRace started: 3 penguins, 1 flies, track 100000, processes runtime/,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       child.kill('SIGINT');
       assert.equal(await exited, 0, stderr);
@@ -116,6 +119,35 @@ describe('08 penguin race: the command line', function () {
       'every child answered and said bye',
     );
     assert.equal(result.messages.requests, result.messages.replies);
+  });
+
+  it('Ctrl-C during start-up (the whole process group, as a terminal sends it): the start-up stops, standings, exit 0', async () => {
+    // detached: a process group of its own, so the signal reaches the race and its children, as a terminal's Ctrl-C does.
+    const child = spawn(process.execPath, [cli(), '--runtime', 'processes', '--penguins', '24', '--flies', '4', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const guard = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+    try {
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (chunk) => {
+          stderr += chunk;
+          if (/Starting the race/.test(stderr)) resolve();
+        }),
+      );
+      process.kill(-child.pid!, 'SIGINT'); // the children are still starting
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      clearTimeout(guard);
+    }
+    assert.doesNotMatch(stderr, /Race started/, 'the signal came during start-up');
+    const result = JSON.parse(stdout) as RaceResult;
+    assert.equal(result.ended, 'interrupted');
+    assert.equal(result.standings.length, 24);
   });
 
   it('without --json, an interrupted race prints "interrupted" and the partial standings', async () => {
