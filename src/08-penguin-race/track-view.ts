@@ -116,10 +116,18 @@ const escapeXml = (text: string): string => text.replace(/[<>&"]/g, (c) => ({ '<
 export function renderTrackSvg(snapshot: RaceSnapshot, options: TrackSvgOptions = {}): string {
   const { width = 720, laneHeight = 22, maxPenguins = 30 } = options;
   const lanes = snapshot.penguins.slice(0, maxPenguins);
+  // Text is 12 px DejaVu Sans: about 7.5 px a character. The track ends where the widest label
+  // after it ("5th (11 kd)") still fits, and the status wraps to the width.
+  const charPx = 7.5;
+  const tailOf = (penguin: RaceSnapshot['penguins'][number]): string =>
+    `${penguin.place !== undefined ? ordinal(penguin.place) : penguin.retired ? 'out' : ''}` +
+    `${penguin.knockdowns > 0 ? ` (${penguin.knockdowns} kd)` : ''}`;
   const left = 44;
-  const right = width - 56;
+  const right = width - 12 - charPx * Math.max(3, ...lanes.map((penguin) => tailOf(penguin).length));
+  const more = snapshot.penguins.length > lanes.length ? `+${snapshot.penguins.length - lanes.length} penguins not drawn` : undefined;
+  const status = fitParts([...statusParts(snapshot), ...(more ? [more] : [])], Math.floor((width - 8) / charPx));
   const top = 8;
-  const height = top + lanes.length * laneHeight + 28;
+  const height = top + lanes.length * laneHeight + 10 + 18 * status.length;
   const x = (position: number): number => left + ((right - left) * position) / snapshot.length;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
@@ -141,12 +149,13 @@ export function renderTrackSvg(snapshot: RaceSnapshot, options: TrackSvgOptions 
       `<circle cx="${x(penguin.position)}" cy="${y}" r="7" fill="${fill}">` +
         `<title>penguin ${penguin.id} at ${penguin.position}</title></circle>`,
     );
-    const tail = penguin.place !== undefined ? ordinal(penguin.place) : penguin.retired ? 'out' : '';
-    const knocks = penguin.knockdowns > 0 ? ` (${penguin.knockdowns} kd)` : '';
-    if (tail || knocks) parts.push(`<text x="${right + 8}" y="${y + 4}" fill="#333">${tail}${knocks}</text>`);
+    const tail = tailOf(penguin);
+    if (tail) parts.push(`<text x="${right + 8}" y="${y + 4}" fill="#333">${tail}</text>`);
   });
-  const more = snapshot.penguins.length > lanes.length ? ` (+${snapshot.penguins.length - lanes.length} penguins not drawn)` : '';
-  parts.push(`<text x="4" y="${height - 8}" fill="#555">${escapeXml(statusLine(snapshot) + more)}</text>`);
+  status.forEach((line, index) => {
+    const y = top + lanes.length * laneHeight + 22 + 18 * index;
+    parts.push(`<text x="4" y="${y}" fill="#555">${escapeXml(line)}</text>`);
+  });
   parts.push('</svg>');
   return parts.join('');
 }

@@ -121,6 +121,13 @@ describe('08 penguin race: drawing and comparing', function () {
     assert.equal((svg.match(/<circle/g) ?? []).length, 4, '3 penguins and the one fly that has a position');
     assert.match(svg, /1st/);
     assert.match(svg, /<\/svg>$/);
+    // Every label fits inside the picture (12 px text: about 7.5 px a character), at 720 and at 360 px.
+    const crowded = { ...snapshot, penguins: snapshot.penguins.map((penguin) => ({ ...penguin, place: 15, knockdowns: 11 })) };
+    for (const width of [720, 360]) {
+      const texts = [...renderTrackSvg(crowded, { width }).matchAll(/<text x="([\d.]+)"[^>]*>([^<]*)<\/text>/g)];
+      assert.ok(texts.some(([, , text]) => text === '15th (11 kd)'));
+      for (const [, x, text] of texts) assert.ok(Number(x) + text.length * 7.5 <= width, `"${text}" at x ${x} runs past ${width} px`);
+    }
   });
 
   it('formats the results table with the standings', async () => {
