@@ -14,6 +14,7 @@ export { TicketLock, TICKET_LOCK_MAX_QUEUE, type TicketLockHandle } from './tick
 export { TestAndSetLock, type TestAndSetLockHandle } from './test-and-set-lock.js';
 export {
   buildWaitForGraph,
+  waitForGraphOfWaits,
   findCycle,
   describeCycle,
   threadsInCycle,

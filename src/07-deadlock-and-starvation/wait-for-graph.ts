@@ -17,6 +17,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { checkPositiveInteger, checkSignal, describeValue } from '../engine/validate.js';
 import { findCycle as findGraphCycle } from '../engine/find-cycle.js';
+import type { InterleavingWait } from '../05-races-and-locks/labs/interleavings.js';
 
 /** What the graph needs from a lock: its holder and its waiters (thread ids). The kit's Lock has both. */
 export interface LockView {
@@ -91,6 +92,25 @@ export function buildWaitForGraph(locks: Readonly<Record<string, LockView>>, thr
     for (const waiter of waiters) edges.push({ from: addThread(waiter), to: name, kind: 'waits-for' });
   }
   return { nodes, edges, cycle: findCycle(nodes, edges) };
+}
+
+/**
+ * The wait-for graph of the workers left asleep at the end of a run of unit 05's
+ * interleaving lab (`runInterleaving(...).waits`): each lock is held by the worker
+ * that lists it in `holding` and waited for by those stuck on it; workers are named
+ * "worker 0", "worker 1"...
+ */
+export function waitForGraphOfWaits(waits: readonly InterleavingWait[]): WaitForGraph {
+  const lockNames = [...new Set(waits.flatMap((wait) => [wait.lock, ...wait.holding]))].sort();
+  const locks: Record<string, LockView> = {};
+  for (const lock of lockNames) {
+    locks[lock] = {
+      holder: waits.find((wait) => wait.holding.includes(lock))?.worker,
+      waiters: waits.filter((wait) => wait.lock === lock).map((wait) => wait.worker),
+    };
+  }
+  const workers = [...new Set(waits.map((wait) => wait.worker))].sort((a, b) => a - b);
+  return buildWaitForGraph(locks, new Map(workers.map((worker) => [worker, `worker ${worker}`])));
 }
 
 /**

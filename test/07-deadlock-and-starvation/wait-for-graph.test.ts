@@ -8,7 +8,9 @@ import {
   watchForDeadlock,
   type LockView,
   type WaitForGraph,
+  waitForGraphOfWaits,
 } from '../../src/07-deadlock-and-starvation/wait-for-graph.js';
+import { runInterleaving } from '../../src/05-races-and-locks/labs/interleavings.js';
 import { waitForGraphPng, waitForGraphSvg } from '../../src/07-deadlock-and-starvation/wait-for-picture.js';
 
 const names = new Map([
@@ -19,6 +21,14 @@ const names = new Map([
 const abba: Record<string, LockView> = { A: { holder: 1, waiters: [2] }, B: { holder: 2, waiters: [1] } };
 
 describe('wait-for graph', () => {
+  it("builds the graph of an interleaving run's waits: the AB/BA deadlock of unit 05's lab", async () => {
+    const run = await runInterleaving('deadlock', '0 1 0 1');
+    assert.equal(run.deadlocked, true);
+    const graph = waitForGraphOfWaits(run.waits);
+    assert.deepEqual(graph.cycle, ['worker 0', 'B', 'worker 1', 'A']);
+    assert.deepEqual(waitForGraphOfWaits([]), { nodes: [], edges: [], cycle: [] });
+  });
+
   it('finds the AB/BA cycle, starting at the first thread', () => {
     const graph = buildWaitForGraph(abba, names);
     assert.deepEqual(graph.cycle, ['worker-0', 'B', 'worker-1', 'A']);
