@@ -53,7 +53,7 @@ describe('what the notebooks tell a student to type works as written', () => {
   ).exercises.map((exercise) => exercise.name);
 
   for (const name of notebooks) {
-    it(`${name}: check() calls, npm commands and exercise folders`, () => {
+    it(`${name}: check() calls, npm commands, exercise folders, code lines that fit a cell`, () => {
       const { text, code } = readNotebook(name);
       for (const [, exercise] of text.matchAll(/`await check\('([^']+)'\)`/g)) {
         assert.ok(exercises.includes(exercise), `check('${exercise}'): no such exercise (${exercises.join(', ')})`);
@@ -62,6 +62,8 @@ describe('what the notebooks tell a student to type works as written', () => {
       for (const [, script] of text.matchAll(/`npm run ([\w:-]+)/g)) {
         assert.ok(scripts.includes(script), `"npm run ${script}": package.json has no such script`);
       }
+      const long = code.split('\n').filter((line) => line.length > 100);
+      assert.deepEqual(long, [], 'code lines over 100 characters run off the cell in the browser');
       for (const [path] of text.matchAll(/\bexercises\/[\w-]+\/[\w-]+/g)) {
         assert.ok(existsSync(join(kitRoot, path)), `${path} does not exist`);
       }
