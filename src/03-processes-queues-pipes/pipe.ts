@@ -21,8 +21,11 @@
  * used: `close()` closes that end for every holder. After `a.close()`, `b.recv()`
  * still returns what `a` had sent, then rejects with PipeClosedError (end of
  * stream, Python's EOFError) and `for await` loops end; `b.send()` throws
- * PipeClosedError. An end you do not close keeps the other end's `recv` waiting,
- * so close ends when done, or give `recv` a timeout.
+ * PipeClosedError. A thread or process that held an end and ends (returns,
+ * crashes or is killed) closes it too, as the OS closes a dead process's pipe
+ * descriptors: the other end's `recv` does not wait for ever. An end you keep
+ * open but never use still keeps the other end's `recv` waiting, so close ends
+ * when done, or give `recv` a timeout.
  *
  * The machinery is in src/engine/transport/ (host.ts, client.ts): a socket
  * between processes, a MessagePort between a Thread and its creator.
@@ -97,6 +100,12 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
     this.#receiving = endpoint(handle.inbox) as Endpoint<T> | undefined;
     this.#sending = endpoint(handle.outbox) as Endpoint<T> | undefined;
     this.#release = release;
+    // A holder elsewhere that ends without closing its end (it exits, crashes or is
+    // killed) closes it, as the OS closes a dead process's pipe descriptors.
+    if (side instanceof TransportConnection) {
+      if (handle.outbox !== null) side.closeWhenGone(handle.outbox, false);
+      if (handle.inbox !== null) side.closeWhenGone(handle.inbox, true);
+    }
   }
 
   /** Whether close() was called on this end object. */
@@ -178,7 +187,7 @@ export class PipeEnd<T = unknown> implements AsyncIterable<T> {
         );
       case 'timeout':
         return new PipeTimeoutError(`recv on ${this.name} timed out after ${timeout} ms: nothing was sent`);
-      case 'cancelled':
+      case 'canceled':
         return new PipeClosedError(`${this.name} was disposed while waiting in recv`);
       case 'gone':
         return new PipeClosedError(`${this.name} cannot be reached: the thread or process that created the pipe has ended`);

@@ -80,6 +80,29 @@ describe('Pipe', () => {
     assert.equal(error!.name, 'PipeClosedError');
   });
 
+  for (const [kind, how] of [
+    ['process', 'is killed (SIGKILL)'],
+    ['thread', 'is terminated'],
+    ['process', 'ends without closing its end'],
+  ] as const) {
+    it(`recv does not hang when the ${kind} holding the other end ${how}: PipeClosedError, as Python's EOFError`, async () => {
+      const [a, b] = pipe<string>();
+      const stays = !how.startsWith('ends');
+      const holder = startPeer(kind, 'holder', { end: b, stay: stays });
+      peers.push(holder);
+      assert.equal(await a.recv({ timeout: 10_000 }), 'ready', 'what the holder sent arrives first');
+      // No timeout on this recv: before the fix, it waited for ever.
+      const waiting = assert.rejects(
+        a.recv(),
+        (error: Error) => error instanceof PipeClosedError && /the other end is closed/.test(error.message),
+      );
+      if (stays) await holder.stop();
+      else await holder.ended;
+      await waiting;
+      assert.throws(() => a.send('anyone?'), PipeClosedError);
+    });
+  }
+
   it('send on a closed pipe names the end and says which side is closed', async () => {
     const [a, b] = pipe<number>();
     a.close();

@@ -78,9 +78,14 @@ export class TransportConnection {
     void this.#request((id) => ({ t: 'close', c, id, discard }));
   }
 
+  /** Asks the owner to close mailbox `c` when this connection ends, whatever ends it (see protocol.ts). */
+  closeWhenGone(c: number, discard: boolean): void {
+    this.#outbox()?.send({ t: 'close-when-gone', c, discard });
+  }
+
   /**
    * Hands back unused credit and what was pushed here, withdraws this side's
-   * waiting requests (they end as `cancelled`) and closes the connection. The
+   * waiting requests (they end as `canceled`) and closes the connection. The
    * mailboxes stay open for others.
    */
   dispose(): Promise<void> {

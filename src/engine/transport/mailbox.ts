@@ -43,7 +43,7 @@ export interface MailboxWait {
   timeout?: number;
   /** Whether the timeout timer keeps the process alive (true for the owner's own calls). */
   keepAlive: boolean;
-  /** Withdraws a waiting call: it then ends as `cancelled`. */
+  /** Withdraws a waiting call: it then ends as `canceled`. */
   signal?: AbortSignal;
 }
 
@@ -478,14 +478,14 @@ function waitFor<Outcome>(
   enter: (settle: (outcome: Outcome) => void) => () => void,
 ): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
-    const cancelled = (typeof timedOut === 'string' ? 'cancelled' : { kind: 'cancelled' }) as Outcome;
-    if (options.signal?.aborted) return resolve(cancelled);
+    const canceled = (typeof timedOut === 'string' ? 'canceled' : { kind: 'canceled' }) as Outcome;
+    if (options.signal?.aborted) return resolve(canceled);
     let timer: NodeJS.Timeout | undefined;
     const withdraw = (outcome: Outcome) => {
       remove();
       settle(outcome);
     };
-    const onAbort = () => withdraw(cancelled);
+    const onAbort = () => withdraw(canceled);
     const settle = (outcome: Outcome) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);

@@ -21,10 +21,10 @@
  */
 
 /** How a put ended. `gone`: the owner cannot be reached any more. */
-export type PutOutcome = 'accepted' | 'closed' | 'timeout' | 'cancelled' | 'gone';
+export type PutOutcome = 'accepted' | 'closed' | 'timeout' | 'canceled' | 'gone';
 
 /** How a take ended: an item, or why none. `end`: closed and drained. */
-export type TakeOutcome<T> = { kind: 'item'; item: T } | { kind: 'end' | 'timeout' | 'cancelled' | 'gone' };
+export type TakeOutcome<T> = { kind: 'item'; item: T } | { kind: 'end' | 'timeout' | 'canceled' | 'gone' };
 
 /** Why a take gave no item. */
 export type NoItem = Exclude<TakeOutcome<unknown>['kind'], 'item'>;
@@ -78,7 +78,13 @@ export type ClientMessage =
   /** Answered by `ack`. */
   | { t: 'close'; c: number; id: number; discard: boolean }
   /** Withdraw this connection's waiting requests and take back what it held, then answer `bye`. */
-  | { t: 'bye'; id: number };
+  | { t: 'bye'; id: number }
+  /**
+   * When this connection ends (its thread or process ended, was killed, or disposed of it),
+   * close mailbox `c` as `close` would: no answer. A Pipe end's holder sends it, so that the
+   * other end sees end of stream when the holder dies, as with an OS pipe.
+   */
+  | { t: 'close-when-gone'; c: number; discard: boolean };
 
 /** Messages the owner sends to a remote handle. */
 export type ServerMessage =

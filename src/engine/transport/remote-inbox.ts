@@ -83,10 +83,10 @@ export class RemoteInbox<T> {
     this.#finish(this.#over);
   }
 
-  /** This handle leaves: waiting gets end as cancelled, and the owner takes back what was pushed here. */
+  /** This handle leaves: waiting gets end as canceled, and the owner takes back what was pushed here. */
   leave(): void {
     this.#buffer.drain();
-    this.#finish('cancelled');
+    this.#finish('canceled');
   }
 
   #finish(why: NoItem): void {

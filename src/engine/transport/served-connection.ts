@@ -3,7 +3,8 @@
  * handle's messages on the mailboxes (protocol.ts) and keeps what the handle
  * holds: the credit reserved for its puts, and, once it consumes, its
  * subscription (the items pushed to it and not yet taken, see mailbox.ts).
- * When the link closes, the credit is released and what it held comes back.
+ * When the link closes, the credit is released and what it held comes back,
+ * and the mailboxes it asked to close when it goes (a Pipe end's) are closed.
  */
 import type { Link } from './link.js';
 import type { Mailbox, RemoteConsumer, Subscription } from './mailbox.js';
@@ -21,6 +22,8 @@ export class ServedConnection<T> {
   readonly #pushHeaders: ServerMessage[];
   readonly #withdraw = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Mailboxes to close when this connection ends, and whether to discard what they hold. */
+  readonly #closeWhenGone = new Map<number, boolean>();
   #alive = true;
   #ending = false;
   #hold = false;
@@ -124,6 +127,9 @@ export class ServedConnection<T> {
       case 'close':
         mailbox.close(message.discard);
         return this.#send({ t: 'ack', id: message.id });
+      case 'close-when-gone':
+        this.#closeWhenGone.set(c, message.discard);
+        return;
     }
   }
 
@@ -168,6 +174,7 @@ export class ServedConnection<T> {
       if (credit > 0) this.#mailboxes[c].unreserve(credit);
     }
     this.#leaveMailboxes();
+    for (const [c, discard] of this.#closeWhenGone) this.#mailboxes[c].close(discard);
   }
 
   #leaveMailboxes(): void {
