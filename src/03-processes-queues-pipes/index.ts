@@ -6,6 +6,7 @@
 export { Process, type ProcessOptions } from './process.js';
 export { Queue, QueueClosedError, QueueTimeoutError, type QueueOptions, type QueueHandle, type WaitOptions } from './queue.js';
 export { Pipe, PipeEnd, PipeClosedError, PipeTimeoutError, connection, type PipeOptions, type PipeEndHandle } from './pipe.js';
+export { runEmptyCheckRace, type EmptyCheckRace, type EmptyCheckRaceOptions } from './empty-check-race.js';
 export {
   measureTransferCosts,
   transferCostChart,

@@ -216,7 +216,7 @@ export class Queue<T = unknown> implements AsyncIterable<T> {
         return operation === 'put'
           ? new QueueTimeoutError(`put on ${queue} timed out after ${timeout} ms: the queue stayed full (capacity ${this.capacity})`)
           : new QueueTimeoutError(`get on ${queue} timed out after ${timeout} ms: the queue stayed empty`);
-      case 'cancelled':
+      case 'canceled':
         return new QueueClosedError(`this handle of ${queue} was disposed while waiting`);
       case 'gone':
         return new QueueClosedError(`${queue} cannot be reached any more: the thread or process that created it ended or disposed it`);

@@ -97,14 +97,14 @@ export async function measureTransferCosts(options?: TransferCostOptions): Promi
 export function transferCostChart(costs: TransferCost[]): ChartConfiguration {
   const sizes = [...new Set(costs.map((cost) => cost.megabytes))];
   const decadeAbove = 10 ** Math.ceil(Math.log10(Math.max(...costs.map((cost) => cost.roundTripMs), 1)));
-  const colours: Record<TransferMode, string> = { copy: '#d62728', transfer: '#1f77b4', share: '#2ca02c' };
+  const colors: Record<TransferMode, string> = { copy: '#d62728', transfer: '#1f77b4', share: '#2ca02c' };
   return {
     type: 'bar',
     data: {
       labels: sizes.map((size) => `${size} MB`),
       datasets: MODES.map((mode) => ({
         label: mode,
-        backgroundColor: colours[mode],
+        backgroundColor: colors[mode],
         data: sizes.map((size) => costs.find((cost) => cost.mode === mode && cost.megabytes === size)?.roundTripMs ?? 0),
       })),
     },
