@@ -14,6 +14,15 @@ export {
   TaskTimeoutError,
   WorkerCrashError,
 } from '../engine/pool/errors.js';
+export {
+  measureDataAndTaskParallelism,
+  renderRows,
+  simulatePi,
+  clusterPoints,
+  type SplitOptions,
+  type SplitResult,
+  type SplitRow,
+} from './data-and-task.js';
 export { measureDispatchCost, type DispatchCost, type DispatchCostOptions } from './dispatch-cost.js';
 export { measureSpeedup, speedupChart, amdahlSpeedup, type SpeedupOptions, type SpeedupResult, type SpeedupRow } from './speedup.js';
 export { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';

@@ -10,9 +10,17 @@
  *
  * The jobs compute (a loop of square roots), calibrated on this machine to take
  * about `jobMs` each: real work, so workers beyond the core count only take turns.
+ *
+ * The serial fraction f is measured directly, not fitted to the speedups it is
+ * then compared with: it is the time the main thread spends handing out the
+ * jobs and copying their arguments and results (the same `map` with jobs that do
+ * no work), over the time of the whole `map` on one worker. Starting the workers
+ * is serial too, but the measurement warms the pool first; `startupMs` says what
+ * it would add. When the measured speedup falls well short of what f predicts,
+ * the missing part is not serial work: other programs were using the cores.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
 import { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';
 import { Pool } from './pool.js';
@@ -36,6 +44,10 @@ export interface SpeedupRow {
   wallMs: number;
   speedup: number;
   efficiency: number;
+  /** Amdahl's bound for this many workers with the measured serial fraction. */
+  amdahl: number;
+  /** Time to start this pool and run one tiny job on each worker (not in `wallMs`). */
+  startupMs: number;
 }
 
 export interface SpeedupResult {
@@ -43,8 +55,12 @@ export interface SpeedupResult {
   jobs: number;
   jobMs: number;
   rows: SpeedupRow[];
-  /** Serial fraction f that Amdahl's law fits to the speedup at `cores` workers. */
+  /** Time to hand out the jobs and copy arguments and results, with jobs that do no work (1 worker). */
+  serialMs: number;
+  /** Serial fraction f = serialMs / wall time on 1 worker: measured, not fitted. */
   serialFraction: number;
+  /** One sentence: what the measured speedup at the core count says against Amdahl's bound. */
+  verdict: string;
 }
 
 /** Runs the same jobs on pools of each size and reports speedup and efficiency against 1 worker. */
@@ -65,18 +81,21 @@ export async function measureSpeedup(options?: SpeedupOptions): Promise<SpeedupR
   const work = Array.from({ length: jobs }, () => rounds);
   const counts = [...new Set([1, ...workerCounts])].sort((a, b) => a - b);
   const wall = new Map<number, number>();
+  const startup = new Map<number, number>();
+  let serialMs = Infinity;
   for (const size of counts) {
+    const started = performance.now();
     const pool = new Pool({ size, kind });
     try {
-      await pool.map(
-        computeJob,
-        Array.from({ length: size }, () => Math.ceil(rounds / 20)),
-      ); // start and warm up every worker
+      const warmUp = Array.from({ length: size }, () => Math.ceil(rounds / 20));
+      await pool.map(computeJob, warmUp); // start and warm up every worker
+      startup.set(size, performance.now() - started);
       let best = Infinity;
       for (let repeat = 0; repeat < repeats; repeat++) {
         const start = performance.now();
         await pool.map(computeJob, work);
         best = Math.min(best, performance.now() - start);
+        if (size === 1) serialMs = Math.min(serialMs, await timeHandingOut(pool, jobs));
       }
       wall.set(size, best);
     } finally {
@@ -84,16 +103,51 @@ export async function measureSpeedup(options?: SpeedupOptions): Promise<SpeedupR
     }
   }
   const oneWorker = wall.get(1)!;
+  const serialFraction = Math.min(1, serialMs / oneWorker);
   const rows = counts
     .filter((size) => workerCounts.includes(size))
     .map((workers) => {
       const speedup = oneWorker / wall.get(workers)!;
-      return { workers, wallMs: wall.get(workers)!, speedup, efficiency: speedup / workers };
+      return {
+        workers,
+        wallMs: wall.get(workers)!,
+        speedup,
+        efficiency: speedup / workers,
+        amdahl: amdahlSpeedup(workers, serialFraction, cores),
+        startupMs: startup.get(workers)!,
+      };
     });
-  const atCores = rows.find((row) => row.workers === cores) ?? rows[rows.length - 1];
-  const n = atCores.workers;
-  const serialFraction = n > 1 ? Math.min(1, Math.max(0, (n / atCores.speedup - 1) / (n - 1))) : 0;
-  return { cores, jobs, jobMs, rows, serialFraction };
+  const result = { cores, jobs, jobMs, rows, serialMs, serialFraction };
+  return { ...result, verdict: speedupVerdict(result) };
+}
+
+/** The same `map` with jobs that do no work: what the main thread spends handing out and collecting. */
+async function timeHandingOut(pool: Pool, jobs: number): Promise<number> {
+  const noWork = Array.from({ length: jobs }, () => 0);
+  const start = performance.now();
+  await pool.map(computeJob, noWork);
+  return performance.now() - start;
+}
+
+/** What the speedup at the core count says, measured against Amdahl's bound with the measured f. */
+function speedupVerdict(result: Omit<SpeedupResult, 'verdict'>): string {
+  const row = result.rows.find((r) => r.workers === result.cores) ?? result.rows[result.rows.length - 1];
+  const f = `${(100 * result.serialFraction).toFixed(1)}%`;
+  const measured = row.speedup.toFixed(2);
+  const bound = row.amdahl.toFixed(2);
+  if (row.workers === 1) return `With one core there is nothing to speed up: f = ${f}.`;
+  if (row.speedup >= 0.85 * row.amdahl) {
+    return (
+      `With ${row.workers} workers the speedup was ${measured}, close to Amdahl's ${bound} ` +
+      `for the measured serial part f = ${f} (handing out and copying jobs).`
+    );
+  }
+  const load = loadavg()[0].toFixed(1);
+  return (
+    `With ${row.workers} workers the speedup was ${measured}, well below Amdahl's ${bound} ` +
+    `for the measured serial part f = ${f}: the gap is not serial work, other programs were ` +
+    `using the cores (load average ${load} on ${result.cores} cores). Run it again on a quiet machine.`
+  );
 }
 
 /** Amdahl's bound for n workers with serial fraction f, on `cores` cores. */
@@ -126,8 +180,8 @@ export function speedupChart(result: SpeedupResult): ChartConfiguration {
           pointRadius: 0,
         },
         {
-          label: `Amdahl, f = ${f.toFixed(3)}, ${result.cores} cores`,
-          data: result.rows.map((row) => amdahlSpeedup(row.workers, f, result.cores)),
+          label: `Amdahl, measured f = ${(100 * f).toFixed(1)}%, ${result.cores} cores`,
+          data: result.rows.map((row) => row.amdahl),
           borderColor: '#1f77b4',
           pointRadius: 0,
         },

@@ -39,7 +39,7 @@ function timedJob(rounds: number): number {
   const start = performance.now();
   let sum = 0;
   for (let i = 0; i < rounds; i++) sum += Math.sqrt(i);
-  return sum >= 0 ? performance.now() - start : -1; // uses the sum, so the loop cannot be optimised away
+  return sum >= 0 ? performance.now() - start : -1; // uses the sum, so the loop cannot be optimized away
 }
 
 describe('measureSpeedup', function () {
@@ -59,7 +59,15 @@ describe('measureSpeedup', function () {
       assert.ok(Math.abs(row.speedup - result.rows[0].wallMs / row.wallMs) < 1e-9, 'speedup = time with 1 worker / time with n');
       assert.ok(Math.abs(row.efficiency - row.speedup / row.workers) < 1e-9);
     }
-    assert.ok(result.serialFraction >= 0 && result.serialFraction <= 1);
+    // f is measured on its own (jobs that do no work), not fitted to the speedups it is compared with.
+    assert.ok(result.serialMs > 0);
+    assert.equal(result.serialFraction, result.serialMs / result.rows[0].wallMs);
+    assert.ok(result.serialFraction < 0.5, `handing out 4 jobs is a small part of 40 ms of work, f = ${result.serialFraction}`);
+    for (const row of result.rows) {
+      assert.equal(row.amdahl, amdahlSpeedup(row.workers, result.serialFraction, cores));
+      assert.ok(row.startupMs > 0);
+    }
+    assert.match(result.verdict, /speedup was \d+\.\d\d, (close to|well below) Amdahl's \d+\.\d\d for the measured serial part f = /);
     const chart = speedupChart(result);
     assert.equal(chart.data.datasets.length, 3);
     assert.deepEqual(
