@@ -3,13 +3,15 @@
  * no timers: `start()` gives the first action, `next(reply)` the action after
  * each reply (or undefined: this actor is done). An action is "wait this long,
  * then send this request". Each runtime only carries the requests and replies;
- * the behaviour is written once, here.
+ * the behavior is written once, here.
  *
  * - A penguin asks to move 1..maxStep cells from where it believes it is, and
  *   believes the server's answer (it may have been knocked back meanwhile).
- * - A fly starts at a random cell hunting a random penguin, then flies at most
- *   flySpeed cells toward it per move, sometimes changes target, and picks a
- *   new one after a knockdown. The server decides whether it met its target.
+ * - A fly starts on a random cell of the track hunting a random penguin (the
+ *   seed's "elige una posición al azar dentro de la pista y a uno de los
+ *   pingüinos"), then moves freely, up to flySpeed cells either way, and now
+ *   and then changes target. With `homingFlies` it flies toward its target
+ *   instead, off the start and the line. The server decides who it hits.
  *
  * Each actor draws from its own seeded stream, so its choices depend only on
  * the race seed and the replies it got, never on the runtime.
@@ -17,6 +19,7 @@
 import type { RaceRules } from './options.js';
 import type { FlyReport, FlyReply, MoveReply, MoveRequest, RaceReply, RaceRequest, Role } from './protocol.js';
 import { createRandom, deriveSeed, type Random } from './random.js';
+import { flyCells } from './rules.js';
 
 export interface Action {
   /** Pause (ms of race time) before sending. */
@@ -84,7 +87,8 @@ export class Fly implements Actor {
     readonly rules: RaceRules,
   ) {
     this.#random = createRandom(deriveSeed(rules.seed, 'fly', id));
-    this.#position = this.#random.int(1, rules.length - 1);
+    const [first, last] = flyCells(rules.length, rules);
+    this.#position = this.#random.int(first, last);
     this.#target = this.#random.int(0, rules.penguins - 1);
   }
 
@@ -96,11 +100,16 @@ export class Fly implements Actor {
     if (reply.type !== 'flew' || reply.done) return undefined;
     const { target, targetPosition, knocked } = reply as FlyReply;
     this.#target = target;
-    if (knocked || this.#random.chance(this.rules.retargetRate)) {
-      // A new victim; where it is, the next reply will say.
-      this.#target = this.#random.int(0, this.rules.penguins - 1);
+    if (this.rules.homingFlies) {
+      if (knocked || this.#random.chance(this.rules.retargetRate)) {
+        // A new victim; where it is, the next reply will say.
+        this.#target = this.#random.int(0, this.rules.penguins - 1);
+      } else {
+        this.#position = this.#toward(targetPosition);
+      }
     } else {
-      this.#position = this.#toward(targetPosition);
+      if (this.#random.chance(this.rules.retargetRate)) this.#target = this.#random.int(0, this.rules.penguins - 1);
+      this.#position = this.#wander();
     }
     return this.#report(this.#random.inRange(this.rules.flyIntervalMs));
   }
@@ -110,6 +119,12 @@ export class Fly implements Actor {
     const { flySpeed, length } = this.rules;
     const step = Math.max(-flySpeed, Math.min(flySpeed, goal - this.#position));
     return Math.max(1, Math.min(length - 1, this.#position + step));
+  }
+
+  /** Anywhere within flySpeed cells, on the track (0..L). */
+  #wander(): number {
+    const { flySpeed, length } = this.rules;
+    return Math.max(0, Math.min(length, this.#position + this.#random.int(-flySpeed, flySpeed)));
   }
 
   #report(waitMs: number): Action {

@@ -22,6 +22,8 @@ export {
   type MsRange,
 } from './options.js';
 export { RaceServer, type TraceEvent } from './server.js';
+/** The rules of the race (the seed's, plus named extra ones), as plain functions over a state. */
+export * as rules from './rules.js';
 export { Penguin, Fly, createActor, type Actor as RaceActor, type Action as RaceAction } from './actors.js';
 export { VirtualClock, type VirtualRunEnd } from './virtual-clock.js';
 export { RealClock, type Clock as RaceClock } from './clock.js';
@@ -38,7 +40,7 @@ export {
   type WallFigures,
 } from './results.js';
 export { checkRaceInvariants } from './invariants.js';
-export type { RaceSnapshot, PenguinView, FlyView, RaceEnd } from './snapshot.js';
+export type { RaceSnapshot, PenguinView, FlyView, RaceEnd, Knockdown } from './snapshot.js';
 export type { ActorReport, ActorInfo } from './runtime.js';
 export type {
   MoveRequest,
@@ -50,6 +52,7 @@ export type {
   ErrorReply as RaceErrorReply,
   Role as RaceRole,
 } from './protocol.js';
+export { summarizeComparison, type SummaryOptions } from './summary.js';
 export { compareRuntimes, type CompareOptions, type RuntimeComparison, type RuntimeFigures } from './compare.js';
 export { renderTrackText, renderTrackSvg, type TrackTextOptions, type TrackSvgOptions } from './track-view.js';
 export { formatResults } from './results-table.js';

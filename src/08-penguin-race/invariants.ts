@@ -5,7 +5,9 @@
  *
  * - every position stays within 0..L, moves go forward by 1..maxStep from where
  *   the penguin really was, flies never jump more than flySpeed;
- * - a knockdown sends the penguin to 0, and only from the middle of the track;
+ * - a knockdown sends the penguin to 0, only from the middle of the track,
+ *   and only from a cell where the fly that hit it sits;
+ * - no move is refused 'busy' or 'stale' unless that extra rule is on;
  * - each penguin finishes at most once, at L, and the ranking is the order of
  *   the finish events; finished penguins stay at L;
  * - every request got exactly one reply: the server's counts agree, and every
@@ -13,6 +15,7 @@
  * - a race that ended 'finished' has every penguin finished or retired.
  */
 import type { RaceResult } from './results.js';
+import { flyCells } from './rules.js';
 
 export function checkRaceInvariants(result: RaceResult): string[] {
   const problems: string[] = [];
@@ -24,6 +27,7 @@ export function checkRaceInvariants(result: RaceResult): string[] {
   const knockdowns = new Array<number>(rules.penguins).fill(0);
   const finishes: number[] = [];
   const finished = new Set<number>();
+  const [firstCell, lastCell] = flyCells(L, rules);
   for (const [index, event] of trace.entries()) {
     const at = `event ${index} (${event.type} at ${event.t} ms)`;
     switch (event.type) {
@@ -41,6 +45,8 @@ export function checkRaceInvariants(result: RaceResult): string[] {
           problems.push(`${at}: penguin ${penguin} knocked down from ${from} but was at ${positions[penguin]}`);
         if (!(from > 0 && from < L)) problems.push(`${at}: penguin ${penguin} knocked down at ${from} (only 1..${L - 1} is allowed)`);
         if (finished.has(penguin)) problems.push(`${at}: penguin ${penguin} knocked down after finishing`);
+        if (flyPositions[event.fly] !== from)
+          problems.push(`${at}: penguin ${penguin} knocked down at ${from}, fly ${event.fly} is not there`);
         positions[penguin] = 0;
         knockdowns[penguin]++;
         break;
@@ -57,9 +63,14 @@ export function checkRaceInvariants(result: RaceResult): string[] {
       case 'fly': {
         const { fly, from, to } = event;
         if (from !== flyPositions[fly]) problems.push(`${at}: fly ${fly} moved from ${from} but was at ${flyPositions[fly]}`);
-        if (!(to >= 1 && to <= L - 1)) problems.push(`${at}: fly ${fly} at ${to}, outside 1..${L - 1}`);
+        if (!(to >= firstCell && to <= lastCell)) problems.push(`${at}: fly ${fly} at ${to}, outside ${firstCell}..${lastCell}`);
         if (from !== null && Math.abs(to - from) > rules.flySpeed) problems.push(`${at}: fly ${fly} jumped ${from} -> ${to}`);
         flyPositions[fly] = to;
+        break;
+      }
+      case 'deny': {
+        const allowed = (event.reason === 'busy' && rules.denyRate > 0) || (event.reason === 'stale' && rules.refuseStale);
+        if (!allowed) problems.push(`${at}: penguin ${event.penguin}'s move refused as '${event.reason}', a rule this race does not have`);
         break;
       }
       default:

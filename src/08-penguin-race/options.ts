@@ -35,8 +35,12 @@ export interface RaceRules {
   maxStep: number;
   /** A fly moves at most this many cells per move. */
   flySpeed: number;
-  /** Probability that the server refuses a move ("busy"). */
+  /** Extra rule (off: 0): probability that the server refuses a move ("busy"). */
   denyRate: number;
+  /** Extra rule (off: false): refuse a move asked from a cell the penguin has left ("stale"). */
+  refuseStale: boolean;
+  /** Extra rule (off: false): flies fly toward their target and never sit on 0 or L. */
+  homingFlies: boolean;
   /** Probability that a fly changes target on a move. */
   retargetRate: number;
   clock: ClockKind;
@@ -56,7 +60,12 @@ export interface RaceOptions {
   flyIntervalMs?: number | MsRange;
   maxStep?: number;
   flySpeed?: number;
+  /** Not in the seed: refuse this share of moves at random, like a busy server (default 0). */
   denyRate?: number;
+  /** Not in the seed: refuse a move from a cell the penguin was knocked off meanwhile (default false). */
+  refuseStale?: boolean;
+  /** Not in the seed: flies home in on their target instead of flying freely (default false). */
+  homingFlies?: boolean;
   retargetRate?: number;
   /** 'real' (default): timers; 'virtual': a discrete-event scheduler, exact replays, no real waiting. */
   clock?: ClockKind;
@@ -109,6 +118,8 @@ const KNOWN = new Set([
   'maxStep',
   'flySpeed',
   'denyRate',
+  'refuseStale',
+  'homingFlies',
   'retargetRate',
   'clock',
   'timeLimitMs',
@@ -136,6 +147,11 @@ function positiveMs(value: unknown, name: string): number {
 function probability(value: unknown, name: string): number {
   if (typeof value === 'number' && value >= 0 && value < 1) return value;
   throw new RaceOptionError(`${name} must be a probability from 0 to below 1, got ${describeValue(value)}`);
+}
+
+function flag(value: unknown, name: string): boolean {
+  if (typeof value === 'boolean') return value;
+  throw new RaceOptionError(`${name} must be true or false, got ${describeValue(value)}`);
 }
 
 function msRange(value: unknown, name: string): MsRange {
@@ -179,7 +195,9 @@ export function normalizeRaceOptions(options: RaceOptions = {}): NormalizedRaceO
     flyIntervalMs: msRange(options.flyIntervalMs ?? [30, 80], 'flyIntervalMs'),
     maxStep: integer(options.maxStep ?? Math.min(3, length), 'maxStep', 1, length),
     flySpeed: integer(options.flySpeed ?? 1, 'flySpeed', 1, length),
-    denyRate: probability(options.denyRate ?? 0.1, 'denyRate'),
+    denyRate: probability(options.denyRate ?? 0, 'denyRate'),
+    refuseStale: flag(options.refuseStale ?? false, 'refuseStale'),
+    homingFlies: flag(options.homingFlies ?? false, 'homingFlies'),
     retargetRate: probability(options.retargetRate ?? 0.05, 'retargetRate'),
     clock,
   };

@@ -9,6 +9,7 @@
  * the same seq. Anything malformed gets an `error` reply and changes nothing.
  */
 import type { RaceRules } from './options.js';
+import { flyCells } from './rules.js';
 
 export type Role = 'penguin' | 'fly';
 
@@ -42,13 +43,13 @@ export interface MoveReply {
   seq: number;
   granted: boolean;
   /**
-   * Why a move was refused: 'busy' (the server said no), 'stale' (the penguin
-   * was knocked down meanwhile), 'race-over', 'finished', 'retired'.
+   * Why a move was refused: 'race-over', 'finished', 'retired'; with the extra
+   * rules, 'busy' (denyRate) and 'stale' (refuseStale).
    */
   reason?: string;
   /** The penguin's position after this request, as the server has it. */
   position: number;
-  /** The penguin landed on the fly hunting it and is back at 0. */
+  /** The penguin landed on a fly's cell and is back at 0. */
   knockedDown: boolean;
   /** Set once the penguin crossed the line: its place, 1 for the winner. */
   place?: number;
@@ -64,7 +65,7 @@ export interface FlyReply {
   /** The penguin the fly hunts now (the server picks one if the fly's target is out of the race). */
   target: number;
   targetPosition: number;
-  /** The fly knocked its target down since its last report. */
+  /** The fly knocked a penguin down since its last report. */
   knocked: boolean;
   done: boolean;
 }
@@ -136,7 +137,8 @@ export function parseRequest(value: unknown, rules: RaceRules): RaceRequest | st
     const { fly, position, target } = message;
     if (!isInt(fly) || fly < 0 || fly >= rules.flies)
       return rules.flies === 0 ? 'this race has no flies' : `fly must be an integer from 0 to ${rules.flies - 1}`;
-    if (!isInt(position) || position < 1 || position > rules.length - 1) return `position must be an integer from 1 to ${rules.length - 1}`;
+    const [first, last] = flyCells(rules.length, rules);
+    if (!isInt(position) || position < first || position > last) return `position must be an integer from ${first} to ${last}`;
     if (!isInt(target) || target < 0 || target >= rules.penguins) return `target must be an integer from 0 to ${rules.penguins - 1}`;
     return { type: 'fly', fly, seq: message.seq, position, target, wait: message.wait as number | undefined };
   }

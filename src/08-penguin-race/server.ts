@@ -2,27 +2,31 @@
  * The race server: the only owner of the race's state (positions on a track
  * of length L, finish order, flies' positions and targets, knockdowns) and the
  * only place it changes. Every runtime hands it the same messages; it answers
- * each one after a simulated network delay, and applies the rules under a lock.
+ * each one after a simulated network delay, and applies the rules (rules.ts:
+ * the seed's by default, plus any extra rule the options name) under a lock.
+ * The race ends when every penguin has finished or dropped out, at the time
+ * bound, or when stopped; every later request is answered `done`.
  *
- * Rules (the seed's, made exact):
- * - A penguin asks to move `step` cells from `from`. The server refuses when
- *   `from` is stale (the penguin was knocked back meanwhile), or at random with
- *   probability denyRate ("busy"); otherwise it moves the penguin to
- *   min(L, from + step). Reaching L records it in the finish order, once.
- * - A fly reports its cell and its target. If the target is out of the race,
- *   the server gives it another. A fly and its target on the same cell (not the
- *   start, not the line) is a knockdown: the penguin goes back to 0. This is
- *   checked when the fly lands on the penguin and when the penguin lands on the fly.
- * - The race ends when every penguin has finished or dropped out, at the time
- *   bound, or when stopped; every later request is answered `done`.
+ * Where the state lives. The seed's threaded server is an object shared by all
+ * its threads, so it needs `threading.Lock`. Here the state is one object on
+ * ONE thread in every runtime, and no other thread or process can touch it:
+ * - async: the penguins, the flies and the server are tasks on the one event
+ *   loop of the main thread (the seed's asyncio version);
+ * - threads: the server runs on the main thread; each penguin and fly runs on
+ *   a worker thread and only sends it messages through a MessagePort;
+ * - processes: the same, with a child process per actor and its IPC channel;
+ * - net: the same, with a client per actor over a TCP socket (possibly on
+ *   another machine).
+ * Messages reach the main thread's event loop one at a time, so no two
+ * handlers ever run at the same instant.
  *
- * The lock: the delay is awaited outside it (requests overlap in time, as on a
- * network), the rules inside it (one request changes the state at a time).
- * Applying the rules never awaits, so on one event loop no other code could run
- * in the middle anyway; the lock makes the rule explicit and keeps it true if
- * someone adds an await there. With threads and processes the server lives on
- * the main thread, and their messages arrive one at a time through its event
- * loop: that is what serializes them, before the lock.
+ * What the AsyncLock protects: the order of the handlers across their awaits.
+ * The network delay is awaited outside it (requests overlap in time, as on a
+ * network), the rules inside it, so one request changes the state at a time.
+ * Applying the rules never awaits today, so the lock also keeps that true if
+ * someone adds an await there (unit 05: a race needs no second thread, only an
+ * await between a check and an act). It does not protect against other
+ * threads, and needs not: no other thread touches the state.
  */
 import { AsyncLock } from '../05-races-and-locks/async-lock.js';
 import type { Clock } from './clock.js';
@@ -39,7 +43,8 @@ import {
   type Role,
 } from './protocol.js';
 import { createRandom, deriveSeed, type Random } from './random.js';
-import type { RaceEnd, RaceSnapshot } from './snapshot.js';
+import { createTrack, everyoneIsOut, requestMove, reportFly, retire, type Track } from './rules.js';
+import type { Knockdown, RaceEnd, RaceSnapshot } from './snapshot.js';
 
 /** One thing that happened, for replays and checks (`trace: true`). `t` is race time in ms. */
 export type TraceEvent =
@@ -74,6 +79,9 @@ export interface FlyState {
   retired?: string;
 }
 
+/** How many of the latest knockdowns the server keeps for the views. */
+const RECENT_KNOCKDOWNS = 32;
+
 export interface ServerOptions {
   trace?: boolean;
 }
@@ -89,7 +97,9 @@ export class RaceServer {
   readonly clock: Clock;
   readonly penguins: PenguinState[];
   readonly flies: FlyState[];
-  readonly finishOrder: number[] = [];
+  readonly finishOrder: number[];
+  /** The latest knockdowns, oldest first (at most RECENT_KNOCKDOWNS). */
+  readonly recentKnockdowns: Knockdown[] = [];
   readonly trace: TraceEvent[] | undefined;
   /** Milliseconds from receiving each request to answering it (delay + lock + rules), in race time, while the race ran. */
   readonly latencies: number[] = [];
@@ -97,9 +107,8 @@ export class RaceServer {
   readonly #lock = new AsyncLock();
   readonly #random: Random;
   readonly #books = new Map<string, ActorBook>();
-  /** Penguins still racing, for picking a fly's target in O(1). */
-  readonly #racing: number[];
-  readonly #racingIndex: number[];
+  /** The state the rules change: the records above, and who stands where. */
+  readonly #track: Track<PenguinState, FlyState>;
   #knockdowns = 0;
   #ended: RaceEnd | undefined;
   #endedAt: number | undefined;
@@ -120,8 +129,8 @@ export class RaceServer {
       answered: 0,
     }));
     this.flies = Array.from({ length: rules.flies }, () => ({ target: 0, moves: 0, knockdowns: 0, knockedSinceReport: false }));
-    this.#racing = this.penguins.map((_, id) => id);
-    this.#racingIndex = this.penguins.map((_, id) => id);
+    this.#track = createTrack(rules.length, this.penguins, this.flies);
+    this.finishOrder = this.#track.finishOrder;
     this.trace = options.trace ? [] : undefined;
     this.#over = new Promise((resolve) => (this.#resolveOver = resolve));
   }
@@ -201,16 +210,7 @@ export class RaceServer {
 
   /** Takes an actor out of the race (its client went away); a retired penguin no longer counts as racing. */
   retire(role: Role, id: number, reason: string): void {
-    if (role === 'penguin') {
-      const penguin = this.penguins[id];
-      if (!penguin || penguin.place !== undefined || penguin.retired !== undefined) return;
-      penguin.retired = reason;
-      this.#leaveRace(id);
-    } else {
-      const fly = this.flies[id];
-      if (!fly || fly.retired !== undefined) return;
-      fly.retired = reason;
-    }
+    if (!retire(this.#track, role, id, reason)) return;
     this.trace?.push({ t: this.clock.now(), type: 'retire', role, id, reason });
     this.#endIfEveryoneIsOut();
   }
@@ -239,6 +239,7 @@ export class RaceServer {
       flies: this.flies.map((f, id) => ({ id, position: f.position, target: f.target })),
       finishOrder: [...this.finishOrder],
       knockdowns: this.#knockdowns,
+      recentKnockdowns: this.recentKnockdowns.map((knockdown) => ({ ...knockdown })),
       requests: this.messages.replies,
       messages: { received: this.messages.received, sent: this.messages.sent },
     };
@@ -282,29 +283,23 @@ export class RaceServer {
     if (this.over) return reply(false, 'race-over');
     penguin.requests++;
     const now = this.clock.now();
-    let reason: string | undefined;
-    if (request.from !== penguin.position) reason = 'stale';
-    else if (this.#random.chance(this.rules.denyRate)) reason = 'busy';
-    if (reason !== undefined) {
+    const outcome = requestMove(this.#track, request, this.rules, this.#random);
+    if (!outcome.granted) {
       penguin.denied++;
-      this.trace?.push({ t: now, type: 'deny', penguin: id, reason });
-      return reply(false, reason);
+      this.trace?.push({ t: now, type: 'deny', penguin: id, reason: outcome.reason });
+      return reply(false, outcome.reason);
     }
     penguin.granted++;
-    const from = penguin.position;
-    const to = Math.min(this.rules.length, from + request.step);
-    penguin.position = to;
-    this.trace?.push({ t: now, type: 'move', penguin: id, from, to });
-    if (to === this.rules.length) {
-      this.#finish(id, now);
+    this.trace?.push({ t: now, type: 'move', penguin: id, from: outcome.from, to: outcome.to });
+    if (outcome.place !== undefined) {
+      penguin.finishedAt = now;
+      this.trace?.push({ t: now, type: 'finish', penguin: id, place: outcome.place });
+      this.#endIfEveryoneIsOut();
       return reply(true);
     }
-    const hunter = this.flies.findIndex((fly) => fly.retired === undefined && fly.target === id && fly.position === to);
-    if (hunter >= 0) {
-      this.#knockDown(id, hunter, now);
-      return reply(true, undefined, true);
-    }
-    return reply(true);
+    if (outcome.knockedBy === undefined) return reply(true);
+    this.#knockedDown(id, outcome.knockedBy, outcome.to, now);
+    return reply(true, undefined, true);
   }
 
   #fly(request: FlyReport): FlyReply {
@@ -324,66 +319,31 @@ export class RaceServer {
     };
     if (this.over || fly.retired !== undefined) return reply();
     const now = this.clock.now();
-    const from = fly.position;
-    if (from !== undefined && Math.abs(request.position - from) > this.rules.flySpeed) {
+    const outcome = reportFly(this.#track, request, this.rules, this.#random);
+    if (!outcome.moved) {
       // A fly cannot jump: keep it where it was, and say so (the state stays consistent).
       this.messages.errors++;
-      this.trace?.push({ t: now, type: 'error', message: `fly ${request.fly} tried to move ${from} -> ${request.position}` });
+      this.trace?.push({ t: now, type: 'error', message: `fly ${request.fly} tried to move ${fly.position} -> ${request.position}` });
       return { ...reply(), knocked: false };
     }
-    fly.position = request.position;
     fly.moves++;
-    fly.target = this.#isRacing(request.target) ? request.target : this.#anyRacing();
-    this.trace?.push({ t: now, type: 'fly', fly: request.fly, from: from ?? null, to: fly.position, target: fly.target });
-    const target = this.penguins[fly.target];
-    if (target.position === fly.position && fly.position > 0 && fly.position < this.rules.length) {
-      this.#knockDown(fly.target, request.fly, now);
-    }
+    this.trace?.push({ t: now, type: 'fly', fly: request.fly, from: outcome.from ?? null, to: outcome.to, target: outcome.target });
+    for (const penguin of outcome.knocked) this.#knockedDown(penguin, request.fly, outcome.to, now);
     return reply();
   }
 
-  #knockDown(id: number, flyId: number, now: number): void {
-    const penguin = this.penguins[id];
+  /** Books a knockdown the rules made: the penguin is already back at 0. */
+  #knockedDown(id: number, flyId: number, at: number, now: number): void {
     const fly = this.flies[flyId];
-    this.trace?.push({ t: now, type: 'knockdown', penguin: id, fly: flyId, from: penguin.position });
-    penguin.position = 0;
-    penguin.knockdowns++;
+    this.trace?.push({ t: now, type: 'knockdown', penguin: id, fly: flyId, from: at });
     fly.knockdowns++;
     fly.knockedSinceReport = true;
     this.#knockdowns++;
-  }
-
-  #finish(id: number, now: number): void {
-    const penguin = this.penguins[id];
-    this.finishOrder.push(id);
-    penguin.place = this.finishOrder.length;
-    penguin.finishedAt = now;
-    this.trace?.push({ t: now, type: 'finish', penguin: id, place: penguin.place });
-    this.#leaveRace(id);
-    this.#endIfEveryoneIsOut();
-  }
-
-  #isRacing(id: number): boolean {
-    return this.#racingIndex[id] >= 0;
-  }
-
-  /** A random penguin still racing (the race is not over, so there is one). */
-  #anyRacing(): number {
-    return this.#racing.length === 0 ? 0 : this.#racing[this.#random.int(0, this.#racing.length - 1)];
-  }
-
-  #leaveRace(id: number): void {
-    const index = this.#racingIndex[id];
-    if (index < 0) return;
-    const last = this.#racing.pop()!;
-    if (last !== id) {
-      this.#racing[index] = last;
-      this.#racingIndex[last] = index;
-    }
-    this.#racingIndex[id] = -1;
+    this.recentKnockdowns.push({ t: now, penguin: id, fly: flyId, at });
+    if (this.recentKnockdowns.length > RECENT_KNOCKDOWNS) this.recentKnockdowns.shift();
   }
 
   #endIfEveryoneIsOut(): void {
-    if (this.#racing.length === 0) this.end('finished');
+    if (everyoneIsOut(this.#track)) this.end('finished');
   }
 }

@@ -24,6 +24,16 @@ export interface FlyView {
   target: number;
 }
 
+/** A knockdown, where and when it happened (the views mark the latest ones). */
+export interface Knockdown {
+  /** Race time in ms. */
+  t: number;
+  penguin: number;
+  fly: number;
+  /** The cell the penguin was knocked off. */
+  at: number;
+}
+
 export interface RaceSnapshot {
   /** Race time in ms (real or virtual). */
   time: number;
@@ -35,6 +45,8 @@ export interface RaceSnapshot {
   /** Penguin ids in finishing order. */
   finishOrder: number[];
   knockdowns: number;
+  /** The latest knockdowns, oldest first (the server keeps a few dozen). */
+  recentKnockdowns?: Knockdown[];
   /** Requests (moves and fly reports) the server has answered. */
   requests: number;
   messages: { received: number; sent: number };

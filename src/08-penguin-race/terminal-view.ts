@@ -60,7 +60,7 @@ export class TerminalView {
   }
 }
 
-/** The rows `text` takes on a terminal `columns` wide: each line, wrapped (colour codes take no room). */
+/** The rows `text` takes on a terminal `columns` wide: each line, wrapped (color codes take no room). */
 export function rowsOnScreen(text: string, columns: number): number {
   let rows = 0;
   for (const line of text.split('\n')) rows += Math.max(1, Math.ceil(line.replace(/\x1b\[[0-9;]*m/g, '').length / columns));

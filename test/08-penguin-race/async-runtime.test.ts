@@ -107,8 +107,10 @@ describe('08 penguin race: the async runtime', function () {
     );
   });
 
-  it('runs 500 penguins and 20 flies to the end on the virtual clock', async () => {
-    const result = await runRace({ penguins: 500, flies: 20, length: 20, seed: 9, clock: 'virtual', trace: true });
+  // The seed's fly hits every penguin on its cell: with 500 penguins on 20 cells a crowd shares each
+  // cell, so two flies already knock thousands back (20 would keep the whole field at the start).
+  it('runs 500 penguins and 2 flies to the end on the virtual clock', async () => {
+    const result = await runRace({ penguins: 500, flies: 2, length: 20, seed: 9, clock: 'virtual', trace: true });
     assert.equal(result.ended, 'finished');
     assert.equal(result.ranking.length, 500);
     assertRaceKeptTheRules(result);

@@ -155,11 +155,11 @@ describe('08 penguin race: the command line', function () {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
-    let signalled = false;
+    let signaled = false;
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      if (!signalled && /Race started/.test(stdout)) {
-        signalled = true;
+      if (!signaled && /Race started/.test(stdout)) {
+        signaled = true;
         setTimeout(() => child.kill('SIGINT'), 300);
       }
     });

@@ -4,11 +4,13 @@ import { RealClock } from '../../src/08-penguin-race/clock.js';
 import { normalizeRaceOptions, RaceOptionError, type RaceOptions } from '../../src/08-penguin-race/options.js';
 import type { FlyReply, MoveReply, RaceReply } from '../../src/08-penguin-race/protocol.js';
 import { createRandom, deriveSeed, mulberry32 } from '../../src/08-penguin-race/random.js';
+import { checkRaceInvariants } from '../../src/08-penguin-race/invariants.js';
+import { runRace } from '../../src/08-penguin-race/race.js';
 import { RaceServer } from '../../src/08-penguin-race/server.js';
 import { VirtualClock } from '../../src/08-penguin-race/virtual-clock.js';
 
 function rulesWith(options: RaceOptions = {}) {
-  return normalizeRaceOptions({ latencyMs: 0, denyRate: 0, clock: 'virtual', ...options }).rules;
+  return normalizeRaceOptions({ latencyMs: 0, clock: 'virtual', ...options }).rules;
 }
 
 /** A server on a virtual clock, and a helper that sends one message and runs the clock until it is answered. */
@@ -132,31 +134,56 @@ describe('08 penguin race: the server rules', () => {
     assert.equal(reply.done, true);
   });
 
-  it('refuses a stale move (the penguin was knocked back meanwhile) and tells where it is', async () => {
-    const { ask } = serverWith({ penguins: 1, flies: 0, length: 10 });
+  it('by default (the seed) a move is never refused: one from a cell the penguin has left moves it from where it is', async () => {
+    const { server, ask } = serverWith({ penguins: 1, flies: 0, length: 10 });
+    await ask({ type: 'move', penguin: 0, from: 0, step: 2 });
+    const reply = (await ask({ type: 'move', penguin: 0, from: 5, step: 1 })) as MoveReply;
+    assert.deepEqual([reply.granted, reply.reason, reply.position], [true, undefined, 3]);
+    assert.equal(server.penguins[0].denied, 0);
+  });
+
+  it('refuseStale (an extra rule, off by default) refuses a move from a cell the penguin has left, and says where it is', async () => {
+    const { ask } = serverWith({ penguins: 1, flies: 0, length: 10, refuseStale: true });
     await ask({ type: 'move', penguin: 0, from: 0, step: 2 });
     const reply = (await ask({ type: 'move', penguin: 0, from: 5, step: 1 })) as MoveReply;
     assert.deepEqual([reply.granted, reply.reason, reply.position], [false, 'stale', 2]);
   });
 
-  it('a fly landing on its target knocks it back to 0; so does a penguin landing on the fly hunting it', async () => {
-    const { server, ask } = serverWith({ penguins: 2, flies: 1, length: 10, flySpeed: 2 });
+  it('a fly landing on a cell knocks back every penguin there, its target or not; a penguin landing on a fly is knocked back too', async () => {
+    const { server, ask } = serverWith({ penguins: 3, flies: 1, length: 10, flySpeed: 10 });
     await ask({ type: 'move', penguin: 0, from: 0, step: 3 });
-    let fly = (await ask({ type: 'fly', fly: 0, position: 3, target: 0 })) as FlyReply;
-    assert.equal(server.penguins[0].position, 0, 'knocked back to the start');
-    assert.equal(server.penguins[0].knockdowns, 1);
-    assert.equal(fly.knocked, true);
-    // The fly now waits at 5, hunting penguin 1; penguin 1 lands there.
-    fly = (await ask({ type: 'fly', fly: 0, position: 5, target: 1 })) as FlyReply;
-    assert.equal(fly.knocked, false);
     await ask({ type: 'move', penguin: 1, from: 0, step: 3 });
-    const landed = (await ask({ type: 'move', penguin: 1, from: 3, step: 2 })) as MoveReply;
+    await ask({ type: 'move', penguin: 2, from: 0, step: 2 });
+    // The fly hunts penguin 2 but lands on 0 and 1.
+    let fly = (await ask({ type: 'fly', fly: 0, position: 3, target: 2 })) as FlyReply;
+    assert.deepEqual(
+      server.penguins.map((p) => [p.position, p.knockdowns]),
+      [
+        [0, 1],
+        [0, 1],
+        [2, 0],
+      ],
+      'penguins 0 and 1, not its target, went back to the start',
+    );
+    assert.deepEqual([fly.knocked, fly.target], [true, 2]);
+    // The fly waits at 5; penguin 2 lands there.
+    fly = (await ask({ type: 'fly', fly: 0, position: 5, target: 0 })) as FlyReply;
+    assert.equal(fly.knocked, false);
+    const landed = (await ask({ type: 'move', penguin: 2, from: 2, step: 3 })) as MoveReply;
     assert.deepEqual([landed.granted, landed.knockedDown, landed.position], [true, true, 0]);
-    // A fly on a penguin it does not hunt does nothing.
-    await ask({ type: 'move', penguin: 0, from: 0, step: 3 });
-    await ask({ type: 'fly', fly: 0, position: 3, target: 1 });
-    assert.equal(server.penguins[0].position, 3);
-    assert.equal(server.knockdowns, 2);
+    assert.equal(server.knockdowns, 3);
+    assert.equal(server.flies[0].knockdowns, 3);
+    assert.deepEqual(
+      server.snapshot().recentKnockdowns?.map((k) => [k.penguin, k.fly, k.at]),
+      [
+        [0, 0, 3],
+        [1, 0, 3],
+        [2, 0, 5],
+      ],
+    );
+    // A fly on the start knocks nobody back (they are there already).
+    await ask({ type: 'fly', fly: 0, position: 0, target: 0 });
+    assert.equal(server.knockdowns, 3);
   });
 
   it('a fly cannot jump further than flySpeed, and a fly whose target is out gets another', async () => {
@@ -193,7 +220,7 @@ describe('08 penguin race: the server rules', () => {
       { type: 'move', seq: 'x', penguin: 0, from: 2, step: 1 },
       { type: 'move', seq: 5, penguin: 0, from: 2, step: 1 },
       { type: 'move', seq: 1, penguin: 0, from: 2, step: 1 },
-      { type: 'fly', seq: 1, fly: 0, position: 0, target: 0 },
+      { type: 'fly', seq: 1, fly: 0, position: 11, target: 0 },
       { type: 'fly', seq: 1, fly: 3, position: 4, target: 0 },
       { type: 'fly', seq: 1, fly: 0, position: 4, target: 7 },
       { type: 'move', seq: 2, penguin: 0, from: 2, step: 1.5 },
@@ -221,7 +248,7 @@ describe('08 penguin race: the server rules', () => {
     assert.equal(((await first) as MoveReply).granted, true);
   });
 
-  it('arbitrates many concurrent requests on real time: positions stay in 0..L, each penguin finishes once', async () => {
+  it('denyRate (an extra rule): many concurrent requests on real time, some refused busy; positions stay in 0..L, each penguin finishes once', async () => {
     const clock = new RealClock();
     const rules = normalizeRaceOptions({ penguins: 30, flies: 0, length: 6, latencyMs: [0, 3], denyRate: 0.3, seed: 5 }).rules;
     const server = new RaceServer(rules, clock, { trace: true });
@@ -246,12 +273,41 @@ describe('08 penguin race: the server rules', () => {
       server.penguins.some((p) => p.denied > 0),
       'the server does say no sometimes',
     );
+    assert.ok(server.trace?.every((event) => event.type !== 'deny' || event.reason === 'busy'));
+  });
+
+  it('with the default rules no move is ever refused busy or stale, over whole races with flies', async () => {
+    for (const seed of [1, 2, 3]) {
+      const result = await runRace({ penguins: 6, flies: 3, length: 15, seed, clock: 'virtual', trace: true });
+      assert.equal(result.ended, 'finished');
+      const refused = result.trace?.filter((event) => event.type === 'deny') ?? [];
+      assert.deepEqual(refused, [], `seed ${seed}`);
+      assert.ok(result.penguins.every((p) => p.denied === 0));
+      assert.deepEqual(checkRaceInvariants(result), []);
+    }
+  });
+
+  it('the race checker catches a refusal the race has no rule for, and a knockdown away from the fly', async () => {
+    const result = await runRace({ penguins: 3, flies: 2, length: 12, seed: 4, clock: 'virtual', trace: true });
+    const trace = result.trace ?? [];
+    const knockdown = trace.findIndex((event) => event.type === 'knockdown');
+    assert.ok(knockdown > 0, 'this seed has a knockdown');
+    const moved = trace.map((event, index) =>
+      index === knockdown && event.type === 'knockdown' ? { ...event, fly: 1 - event.fly } : event,
+    );
+    const flyElsewhere = checkRaceInvariants({ ...result, trace: moved });
+    assert.ok(
+      flyElsewhere.some((problem) => /is not there/.test(problem)),
+      flyElsewhere.join('\n'),
+    );
+    const refused = checkRaceInvariants({ ...result, trace: [{ t: 0, type: 'deny', penguin: 0, reason: 'busy' }, ...trace] });
+    assert.ok(refused.some((problem) => /a rule this race does not have/.test(problem)));
   });
 });
 
 describe('08 penguin race: actors and options', () => {
-  it('a penguin believes the server; a fly flies toward its target, never onto 0 or L', () => {
-    const rules = rulesWith({ penguins: 3, flies: 1, length: 12, flySpeed: 2, retargetRate: 0 });
+  it('a penguin believes the server; a homing fly flies toward its target, never onto 0 or L', () => {
+    const rules = rulesWith({ penguins: 3, flies: 1, length: 12, flySpeed: 2, retargetRate: 0, homingFlies: true });
     const penguin = new Penguin(0, rules);
     const first = penguin.start();
     assert.equal(first.request.type, 'move');
@@ -293,6 +349,38 @@ describe('08 penguin race: actors and options', () => {
     assert.equal((action.request as { position: number }).position, 1);
   });
 
+  it('by default a fly wanders freely over the whole track, start and line included, at most flySpeed cells a move', () => {
+    const rules = rulesWith({ penguins: 3, flies: 1, length: 6, flySpeed: 2 });
+    assert.deepEqual([rules.denyRate, rules.refuseStale, rules.homingFlies], [0, false, false], 'the seed has no extra rule');
+    const fly = new Fly(0, rules);
+    let action = fly.start();
+    const seen = new Set<number>();
+    const steps = new Set<number>();
+    for (let i = 0; i < 300; i++) {
+      const request = action.request as { position: number; target: number; seq: number };
+      seen.add(request.position);
+      const reply: FlyReply = {
+        type: 'flew',
+        fly: 0,
+        seq: request.seq,
+        target: request.target,
+        targetPosition: 3,
+        knocked: false,
+        done: false,
+      };
+      action = fly.next(reply)!;
+      const moved = (action.request as { position: number }).position;
+      assert.ok(moved >= 0 && moved <= 6 && Math.abs(moved - request.position) <= 2, `${request.position} -> ${moved}`);
+      steps.add(Math.sign(moved - request.position));
+    }
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6],
+      'every cell visited',
+    );
+    assert.deepEqual([...steps].sort(), [-1, 0, 1], 'back, still and forward: not homing');
+  });
+
   it('bad options are named', () => {
     const cases: Array<[RaceOptions, RegExp]> = [
       [{ penguins: 0 }, /^penguins must be an integer from 1 to/],
@@ -302,6 +390,8 @@ describe('08 penguin race: actors and options', () => {
       [{ runtime: 'fibers' as 'async' }, /^runtime must be one of async, threads, processes, net, got "fibers"/],
       [{ clock: 'sundial' as 'real' }, /^clock must be 'real' or 'virtual'/],
       [{ denyRate: 1 }, /^denyRate must be a probability/],
+      [{ refuseStale: 'yes' as unknown as boolean }, /^refuseStale must be true or false/],
+      [{ homingFlies: 1 as unknown as boolean }, /^homingFlies must be true or false/],
       [{ seed: 1.5 }, /^seed must be an integer >= 0, got 1.5/],
       [{ onFrame: 'draw' as unknown as () => void }, /^onFrame must be a function/],
       [{ speed: 3 } as RaceOptions, /^unknown race option "speed"/],

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { renderChartPng } from '../../src/notebook/charts.js';
-import { compareRuntimes } from '../../src/08-penguin-race/compare.js';
+import { compareRuntimes, type RuntimeComparison, type RuntimeFigures } from '../../src/08-penguin-race/compare.js';
+import type { RuntimeName } from '../../src/08-penguin-race/options.js';
+import { summarizeComparison } from '../../src/08-penguin-race/summary.js';
 import { runRace } from '../../src/08-penguin-race/race.js';
 import { formatResults } from '../../src/08-penguin-race/results-table.js';
 import type { RaceSnapshot } from '../../src/08-penguin-race/snapshot.js';
@@ -22,6 +24,10 @@ const snapshot: RaceSnapshot = {
   ],
   finishOrder: [1],
   knockdowns: 2,
+  recentKnockdowns: [
+    { t: 200, penguin: 0, fly: 0, at: 2 },
+    { t: 1400, penguin: 0, fly: 0, at: 7 },
+  ],
   requests: 40,
   messages: { received: 41, sent: 40 },
 };
@@ -29,7 +35,7 @@ const snapshot: RaceSnapshot = {
 /**
  * Enough of a terminal `columns` wide to replay what TerminalView writes: printable text that wraps
  * at the last column, \n and \r, ESC[nF (up n rows, to column 0) and ESC[J (clear to the end);
- * colours and showing or hiding the cursor change nothing on screen. Returns the rows.
+ * colors and showing or hiding the cursor change nothing on screen. Returns the rows.
  */
 function replayTerminal(output: string, columns: number): string[] {
   const screen: string[] = [''];
@@ -86,21 +92,25 @@ describe('08 penguin race: drawing and comparing', function () {
     }
   });
 
-  it("draws the track as text: lanes, flies on their target's lane, places, a status line", () => {
+  it('draws the track as text: a row of flies, their cells across every lane, recent knockdowns, places, a legend, a status line', () => {
     const lines = renderTrackText(snapshot, { width: 40 }).split('\n');
-    assert.equal(lines.length, 6);
-    assert.equal(lines[0], 'P0 |....P..*...| kd2');
-    assert.equal(lines[1], 'P1 |..........P|1st');
-    assert.equal(lines[2], 'P2 |x..........|out');
+    assert.equal(lines.length, 9);
+    assert.equal(lines[0], 'fly |       F   |');
+    // Knocked off cell 7 0.1 s ago (marked), off cell 2 1.3 s ago (no longer).
+    assert.equal(lines[1], 'P0  |....P..X...| kd2');
+    assert.equal(lines[2], 'P1  |.......:..P|1st');
+    assert.equal(lines[3], 'P2  |x......:...|out');
+    assert.deepEqual(lines.slice(4, 6), ['P penguin | F fly, : its cell', 'X knocked down (last 1 s)']);
     // The status wraps at " | " to stay within 40 columns.
-    assert.deepEqual(lines.slice(3), ['t 1.50 s | finished 1/3 | retired 1', 'knockdowns 2 | requests 40', 'messages in/out 41/40']);
+    assert.deepEqual(lines.slice(6), ['t 1.50 s | finished 1/3 | retired 1', 'knockdowns 2 | requests 40', 'messages in/out 41/40']);
+    for (const line of lines) assert.ok(line.length <= 40, line);
     assert.equal(renderTrackText(snapshot, { width: 200 }).split('\n').at(-1), statusLine(snapshot));
     const many = renderTrackText(
       { ...snapshot, penguins: Array.from({ length: 50 }, (_, id) => ({ id, position: 0, knockdowns: 0, retired: false })) },
       { maxPenguins: 5 },
     );
     assert.match(many, /\.\.\. and 45 more penguins \(0 of them finished\)/);
-    assert.match(renderTrackText(snapshot, { color: true }), /\x1b\[1;31m\*\x1b\[0m/);
+    assert.match(renderTrackText(snapshot, { color: true }), /\x1b\[1;31mF\x1b\[0m/);
     assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal), [
       '1st',
       '2nd',
@@ -118,7 +128,14 @@ describe('08 penguin race: drawing and comparing', function () {
   it('draws the track as SVG for a notebook', () => {
     const svg = renderTrackSvg(snapshot);
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal((svg.match(/<circle/g) ?? []).length, 4, '3 penguins and the one fly that has a position');
+    assert.equal((svg.match(/<title>penguin \d+ at/g) ?? []).length, 3, 'a penguin per lane');
+    assert.equal((svg.match(/<title>fly \d+ at/g) ?? []).length, 1, 'the one fly that has a position');
+    assert.deepEqual(
+      [...svg.matchAll(/<title>(penguin \d+ knocked down at \d+)<\/title>/g)].map((match) => match[1]),
+      ['penguin 0 knocked down at 7'],
+      'the knockdown of the last second is marked, the older one is not',
+    );
+    assert.match(svg, /fly: hits any penguin on its line/);
     assert.match(svg, /1st/);
     assert.match(svg, /<\/svg>$/);
     // Every label fits inside the picture (12 px text: about 7.5 px a character), at 720 and at 360 px.
@@ -158,5 +175,33 @@ describe('08 penguin race: drawing and comparing', function () {
       assert.equal(png.subarray(1, 4).toString(), 'PNG');
     }
     await assert.rejects(compareRuntimes({ runtimes: ['fibers' as 'async'] }), /runtimes must list some of async, threads, processes, net/);
+  });
+
+  it("summarizeComparison says what the figures say: notebook 08's closing summary, from the library", () => {
+    const row = (runtime: RuntimeName, startupMs: number, memoryMb: number, messagesPerSecond: number, p50Ms: number) =>
+      ({ runtime, startupMs, memoryMb, messagesPerSecond, roundTrip: { p50Ms, p99Ms: p50Ms * 4 } }) as RuntimeFigures;
+    const comparison = {
+      options: { penguins: 8, flies: 2 },
+      rows: [
+        row('async', 0.4, 0.2, 90_000, 0.01),
+        row('threads', 300, 40, 30_000, 0.2),
+        row('processes', 900, 400, 9_000, 0.5),
+        row('net', 950, 410, 8_000, 0.6),
+      ],
+    } as unknown as RuntimeComparison;
+    const text = summarizeComparison(comparison, { transportPercent: 2.5 });
+    const lines = text.split('\n');
+    assert.match(lines[0], /^Start-up: 10 worker threads took 300 ms \(30 ms per worker on average\); 10 async tasks, 0\.40 ms\.$/);
+    assert.match(text, /Memory: the threads added 40 MB \(4\.0 MB per thread.*too little to show/);
+    assert.match(text, /Throughput: async handled 3\.0x the messages per second of threads \(90000 vs 30000\)/);
+    assert.match(text, /40\.0 MB and 90 ms of start-up per actor for processes/);
+    assert.match(text, /threads' messages were 2\.5% of a move's round trip/);
+    assert.match(lines.at(-1)!, /^Verdict: for this race, async is ahead on all four figures/);
+    const mixed = { ...comparison, rows: [row('async', 0.4, 0.2, 10_000, 0.3), row('threads', 300, 40, 30_000, 0.2)] };
+    const verdict = summarizeComparison(mixed as unknown as RuntimeComparison);
+    assert.match(verdict, /threads came out ahead in this run/);
+    assert.match(verdict, /Verdict: async ahead on 2 of the four figures/);
+    assert.doesNotMatch(verdict, /Processes and TCP clients|simulated network/);
+    assert.throws(() => summarizeComparison({ ...comparison, rows: comparison.rows.slice(0, 1) }), /run compareRuntimes with both/);
   });
 });

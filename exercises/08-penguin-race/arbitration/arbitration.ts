@@ -4,13 +4,17 @@
  *
  * The seed's server grants each penguin's `request_move` after a simulated
  * network delay, holding its lock the whole time, and flies knock penguins back
- * to the start. Here the delay is `config.delay()`, awaited while an operation
- * is being decided. Whatever happens during those awaits, the outcome must be
- * as if the operations had run one at a time, in the order of their `seq`
- * numbers: the tests replay every reply in `seq` order on a simple model and
- * compare.
+ * to the start. The rules themselves are the kit's, the very functions the
+ * race's server applies on every runtime (`rules` from course-kit/08-penguin-race):
+ * `rules.requestMove(track, { penguin, step })` and `rules.knockDownAt(track, cell)`.
+ * Your part is WHEN they run. Here the delay is `config.delay()`, awaited while
+ * an operation is being decided. Whatever happens during those awaits, the
+ * outcome must be as if the operations had run one at a time, in the order of
+ * their `seq` numbers: the tests replay every reply in `seq` order on the same
+ * rules and compare.
  */
 import { AsyncLock } from 'course-kit/05-races-and-locks/async-lock';
+import { rules } from 'course-kit/08-penguin-race';
 
 export interface RaceConfig {
   /** Track length: a penguin that reaches `length` has finished (an integer >= 2). */
@@ -54,23 +58,22 @@ export class RaceArbiter {
   /** The server's lock (the seed's): hold it while deciding an operation. */
   readonly lock = new AsyncLock();
   readonly #config: Required<RaceConfig>;
-  readonly #positions = new Map<string, number>();
-  readonly #knockdowns = new Map<string, number>();
-  readonly #finishOrder: string[] = [];
+  /** The race's state; only the kit's rules change it. Penguin i is `config.penguins[i]`. */
+  readonly #track: rules.Track;
+  /** Each penguin's id on the track, by name. */
+  readonly #ids: Map<string, number>;
   /** Operations that took effect so far (the last seq given). */
   #seq = 0;
 
   constructor(config: RaceConfig) {
     const { length, penguins, delay = async () => {} } = config;
     if (!Number.isInteger(length) || length < 2) throw new RangeError(`length must be an integer >= 2, got ${String(length)}`);
-    if (penguins.length === 0 || new Set(penguins).size !== penguins.length) {
+    this.#ids = new Map(penguins.map((penguin, id) => [penguin, id]));
+    if (penguins.length === 0 || this.#ids.size !== penguins.length) {
       throw new RangeError('penguins must be a non-empty list of unique names');
     }
     this.#config = { length, penguins: [...penguins], delay };
-    for (const penguin of penguins) {
-      this.#positions.set(penguin, 0);
-      this.#knockdowns.set(penguin, 0);
-    }
+    this.#track = rules.newTrack(length, penguins.length);
   }
 
   get length(): number {
@@ -84,23 +87,26 @@ export class RaceArbiter {
 
   /** Whether every penguin has finished. */
   get finished(): boolean {
-    return this.#finishOrder.length === this.#config.penguins.length;
+    return rules.everyoneIsOut(this.#track);
   }
 
   /** A snapshot of the race now. */
   standings(): Standings {
+    const { penguins } = this.#config;
+    const { penguins: states, finishOrder } = this.#track;
     return {
-      positions: Object.fromEntries(this.#positions),
-      finishOrder: [...this.#finishOrder],
-      knockdowns: Object.fromEntries(this.#knockdowns),
+      positions: Object.fromEntries(penguins.map((penguin, id) => [penguin, states[id].position])),
+      finishOrder: finishOrder.map((id) => penguins[id]),
+      knockdowns: Object.fromEntries(penguins.map((penguin, id) => [penguin, states[id].knockdowns])),
     };
   }
 
   /**
    * A penguin asks to move one step. Granted unless the penguin is unknown or has
    * already finished. The move that reaches `length` records the penguin in the
-   * finish order (exactly once) and reports its place. Awaits `config.delay()`
-   * while deciding.
+   * finish order (exactly once) and reports its place: `rules.requestMove` does
+   * all of that, with `{ penguin: id, step: 1 }` (the seed's rules refuse a known
+   * penguin only when it has finished). Awaits `config.delay()` while deciding.
    */
   requestMove(penguin: string): Promise<MoveReply> {
     throw new Error('Not implemented yet: arbitration — see README.md and the hints (npm run learn)');
@@ -109,7 +115,8 @@ export class RaceArbiter {
   /**
    * A fly reports that it is now on `position` (an integer from 1 to length - 1;
    * anything else rejects with a RangeError and changes nothing). Every penguin
-   * on that square goes back to 0, and its knockdown count goes up. Awaits
+   * on that square goes back to 0, and its knockdown count goes up:
+   * `rules.knockDownAt(track, position)` does it and returns their ids. Awaits
    * `config.delay()` while deciding.
    */
   reportFly(fly: string, position: number): Promise<FlyReply> {

@@ -3,14 +3,15 @@
  *
  * The main check is a replay: every reply carries the `seq` at which its
  * operation took effect. Sorting the replies by `seq` and running the same
- * operations one at a time on a tiny model must give the very same replies. If
- * two operations overlapped at an await (a lost step, a move that undid a
- * knockdown, a penguin finishing twice), the replay disagrees.
+ * operations one at a time on the kit's rules (the race server's own) must give
+ * the very same replies. If two operations overlapped at an await (a lost step,
+ * a move that undid a knockdown, a penguin finishing twice), the replay disagrees.
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
 import { mulberry32 } from 'course-kit/engine/mulberry32';
+import { rules } from 'course-kit/08-penguin-race';
 import { RaceArbiter, type FlyReply, type MoveReply } from './arbitration.js';
 
 /** A simulated network delay of 0..3 event-loop turns, from a seeded generator; counts its calls. */
@@ -28,7 +29,7 @@ function networkDelay(seed: number) {
 type Reply = MoveReply | FlyReply;
 const isFly = (reply: Reply): reply is FlyReply => 'fly' in reply;
 
-/** The rules, one operation at a time: what every reply should have been, in seq order. */
+/** The kit's rules, one operation at a time: what every reply should have been, in seq order. */
 function replay(length: number, penguins: readonly string[], replies: Reply[]): void {
   const sorted = [...replies].sort((a, b) => a.seq - b.seq);
   assert.deepEqual(
@@ -36,26 +37,19 @@ function replay(length: number, penguins: readonly string[], replies: Reply[]): 
     sorted.map((_, i) => i + 1),
     'seq numbers must be 1, 2, 3... with no gap or repeat',
   );
-  const positions = new Map(penguins.map((penguin) => [penguin, 0]));
-  const order: string[] = [];
+  const track = rules.newTrack(length, penguins.length);
   for (const reply of sorted) {
     let expected: Reply;
     if (isFly(reply)) {
-      const knocked = penguins.filter((penguin) => positions.get(penguin) === reply.position);
-      for (const penguin of knocked) positions.set(penguin, 0);
+      const knocked = rules.knockDownAt(track, reply.position).map((id) => penguins[id]);
       expected = { seq: reply.seq, fly: reply.fly, position: reply.position, knocked };
     } else {
-      const position = positions.get(reply.penguin);
-      if (position === undefined) expected = { granted: false, seq: reply.seq, penguin: reply.penguin, reason: 'unknown penguin' };
-      else if (position >= length) expected = { granted: false, seq: reply.seq, penguin: reply.penguin, reason: 'finished' };
-      else {
-        positions.set(reply.penguin, position + 1);
-        expected = { granted: true, seq: reply.seq, penguin: reply.penguin, position: position + 1 };
-        if (position + 1 === length) {
-          order.push(reply.penguin);
-          expected.place = order.length;
-        }
-      }
+      const id = penguins.indexOf(reply.penguin);
+      const outcome = id < 0 ? undefined : rules.requestMove(track, { penguin: id, step: 1 });
+      const { seq, penguin } = reply;
+      if (!outcome) expected = { granted: false, seq, penguin, reason: 'unknown penguin' };
+      else if (!outcome.granted) expected = { granted: false, seq, penguin, reason: 'finished' };
+      else expected = { granted: true, seq, penguin, position: outcome.to, ...(outcome.place && { place: outcome.place }) };
     }
     assert.deepEqual(reply, expected, `reply #${reply.seq} does not follow from the replies before it`);
   }
