@@ -12,24 +12,34 @@
  *   System stopped cleanly
  *
  * Ctrl-C (SIGINT) or SIGTERM at any moment: "Stopping the system early...",
- * the sensors stop, every reading already taken is still analysed, the pool
+ * the sensors stop, every reading already taken is still analyzed, the pool
  * closes, the summary prints, exit code 0, all within 2 seconds (the shutdown
  * coordinator's deadline; past it, exit code 1 and which step was late).
  * A bad option: one line on stderr, exit code 2.
  *
  * With --json, stdout carries only JSON lines (one per reading, then one
  * summary); the messages go to stderr.
+ *
+ * With --seed-profile, the seed's run: its sensors, intervals and 5 readings,
+ * each reading printed as the seed does (the bar line, then "cpu: NORMAL"), an
+ * end marker per sensor, get with a 1 s timeout, 0.5 s per analysis, one at a
+ * time unless --analysis concurrent.
  */
 import { ShutdownCoordinator, type ShutdownReport } from '../06-daemons/shutdown.js';
 import { runCommand } from '../engine/command-line.js';
 import { SystemMonitor, type MonitorResult } from './monitor.js';
-import { parseMonitorArguments, type MonitorOptions } from './options.js';
+import { intervalFor, parseMonitorArguments, type MonitorOptions } from './options.js';
 import { formatSummary } from './summary.js';
-import { formatReading, useColour } from './view.js';
+import { formatReading, formatSeedReading, useColor } from './view.js';
 
 const SHUTDOWN_DEADLINE_MS = 1800;
 
 function describeRun(options: MonitorOptions): string {
+  if (options.seedProfile) {
+    const every = options.sensors.map((sensor) => `${sensor} every ${intervalFor(options, sensor) / 1000} s`).join(', ');
+    const how = options.analysis === 'sequential' ? 'one at a time, as the seed' : `up to ${options.workers} at once`;
+    return `${options.count} readings per sensor (${every}); ${options.analyzeMs / 1000} s per analysis, ${how}`;
+  }
   const parts = [];
   if (options.count !== undefined) parts.push(`${options.count} readings per sensor`);
   if (options.durationMs !== undefined) parts.push(`for ${options.durationMs / 1000} s`);
@@ -39,7 +49,7 @@ function describeRun(options: MonitorOptions): string {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const options = parseMonitorArguments(argv); // a bad option: a UsageError, one line and exit code 2 (runCommand)
-  const colour = !options.json && useColour(process.stdout);
+  const color = !options.json && useColor(process.stdout);
   // Messages share stdout with the readings, except in JSON mode.
   const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
 
@@ -48,7 +58,8 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   const monitor = new SystemMonitor(options, {
     onReading(reading) {
-      console.log(options.json ? JSON.stringify({ type: 'reading', ...reading }) : formatReading(reading, colour));
+      if (options.json) console.log(JSON.stringify({ type: 'reading', ...reading }));
+      else console.log(options.seedProfile ? formatSeedReading(reading, color) : formatReading(reading, color));
     },
   });
   const running = monitor.run();
@@ -62,11 +73,16 @@ export async function main(argv: readonly string[]): Promise<void> {
     })
     .register('print the summary', () => {
       if (!result) return;
-      if (options.json)
-        console.log(
-          JSON.stringify({ type: 'summary', reason: result.reason, durationMs: Math.round(result.durationMs), sensors: result.summary }),
-        );
-      else say(`\n${formatSummary(result.summary)}\n`);
+      const { reason, endedBy, markers, getTimeouts, maxInFlight } = result;
+      if (options.json) {
+        const durationMs = Math.round(result.durationMs);
+        const extra = { endedBy, markers, getTimeouts, maxInFlight };
+        console.log(JSON.stringify({ type: 'summary', reason, durationMs, ...extra, sensors: result.summary }));
+      } else say(`\n${formatSummary(result.summary)}\n`);
+      if (options.seedProfile) {
+        say(`end markers taken: ${markers}; get(timeout=${options.getTimeoutMs! / 1000} s) came back empty ${getTimeouts} times`);
+        say(`analyses in flight at once, at most: ${maxInFlight}`);
+      }
       say('System stopped cleanly');
     });
   const unlisten = coordinator.listen({ onDone: reportFailedSteps });

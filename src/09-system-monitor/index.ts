@@ -4,7 +4,18 @@
  * cli.ts (`npm run monitor`); notebooks use `runMonitor` and `monitorChart`.
  */
 export { SystemMonitor, runMonitor, type MonitorHooks, type MonitorResult } from './monitor.js';
-export { parseMonitorArguments, parseDuration, thresholdFor, MonitorOptionError, DEFAULT_SENSORS, type MonitorOptions } from './options.js';
+export {
+  parseMonitorArguments,
+  parseDuration,
+  thresholdFor,
+  intervalFor,
+  seedProfile,
+  MonitorOptionError,
+  DEFAULT_SENSORS,
+  SEED_INTERVALS,
+  type MonitorOptions,
+  type AnalysisMode,
+} from './options.js';
 export {
   createSensors,
   cpuSensor,
@@ -17,10 +28,19 @@ export {
   type Sensor,
   type SensorName,
 } from './sensors.js';
-export { analyzeReading, type RawReading } from './analyzer.js';
-export { formatReading, progressBar, useColour } from './view.js';
-export type { AnalysedReading, Status } from './analyzer.js';
+export { analyzeReading, analyzeReadingSlowly, type RawReading } from './analyzer.js';
+export { Analysis, type AnalysisOptions } from './analysis.js';
+export {
+  compareAnalysis,
+  measureAnalysis,
+  comparisonRows,
+  type AnalysisComparison,
+  type AnalysisRun,
+  type CompareAnalysisOptions,
+} from './compare.js';
+export { formatReading, formatSeedReading, progressBar, useColor } from './view.js';
+export type { AnalyzedReading, Status } from './analyzer.js';
 export { SummaryBuilder, formatSummary, type SensorSummary } from './summary.js';
-export { monitorChart, type MonitorChartOptions } from './chart.js';
-export { watchMonitor, monitorOptions, type WatchMonitorOptions } from './live.js';
+export { monitorChart, axisFor, type MonitorChartOptions } from './chart.js';
+export { watchMonitor, monitorOptions, expectedRunMs, type WatchMonitorOptions } from './live.js';
 export { runMonitorProgram } from './run-cli.js';

@@ -9,8 +9,8 @@ import { LiveDisplay } from '../notebook/display.js';
 import { renderChartPng } from '../notebook/charts.js';
 import { monitorChart } from './chart.js';
 import { runMonitor, type MonitorResult } from './monitor.js';
-import { parseMonitorArguments, type MonitorOptions } from './options.js';
-import type { AnalysedReading } from './analyzer.js';
+import { intervalFor, parseMonitorArguments, type MonitorOptions } from './options.js';
+import type { AnalyzedReading } from './analyzer.js';
 
 export interface WatchMonitorOptions extends Partial<MonitorOptions> {
   /** Redraw at most this often, in ms (default 500). */
@@ -22,22 +22,33 @@ export function monitorOptions(overrides: Partial<MonitorOptions> = {}): Monitor
   return { ...parseMonitorArguments([]), ...overrides };
 }
 
-/** Runs the monitor with a live chart; resolves with the result and every analysed reading. */
-export async function watchMonitor(options: WatchMonitorOptions): Promise<MonitorResult & { readings: AnalysedReading[] }> {
+/**
+ * How long a run with a count should take: the slowest sensor's count of
+ * intervals (one more for its end marker), plus every analysis one after the
+ * other (the seed's way: the worst case).
+ */
+export function expectedRunMs(settings: MonitorOptions): number {
+  const slowest = Math.max(...settings.sensors.map((sensor) => intervalFor(settings, sensor)), settings.intervalMs);
+  const readings = settings.count! * Math.max(1, settings.sensors.length);
+  return (settings.count! + 1) * slowest + readings * settings.analyzeMs;
+}
+
+/** Runs the monitor with a live chart; resolves with the result and every analyzed reading. */
+export async function watchMonitor(options: WatchMonitorOptions): Promise<MonitorResult & { readings: AnalyzedReading[] }> {
   const { redrawMs = 500, ...overrides } = options;
   const settings = monitorOptions(overrides);
   if (settings.count === undefined && settings.durationMs === undefined) {
     throw new RangeError('watchMonitor needs count or durationMs: a notebook cell must end by itself');
   }
-  const bound = settings.durationMs ?? settings.count! * settings.intervalMs;
+  const bound = settings.durationMs ?? expectedRunMs(settings);
   const live = new LiveDisplay({ timeoutMs: bound + 10_000 });
   const controller = new AbortController();
   const hardStop = setTimeout(() => controller.abort(), bound + 5_000);
-  const readings: AnalysedReading[] = [];
+  const readings: AnalyzedReading[] = [];
   let lastDraw = 0;
   const draw = () => {
     lastDraw = performance.now();
-    live.update({ png: renderChartPng(monitorChart(readings, { threshold: settings.threshold }), { width: 900, height: 400 }) });
+    live.update({ png: renderChartPng(monitorChart(readings), { width: 900, height: 400 }) });
   };
   try {
     const result = await runMonitor(settings, {

@@ -12,12 +12,20 @@
  *   --pool processes     the analyzer pool's workers: processes (as the seed) or threads
  *   --json               one JSON object per reading, per line
  *   --seed 1             seed of the simulated sensor
+ *   --analysis sequential   one analysis at a time, as the seed (apply_async, then get at once);
+ *                        concurrent: up to --workers analyses in flight, printed in queue order
+ *   --seed-profile       the seed's run: cpu every 1.5 s, memory every 2 s, temperature every
+ *                        1.8 s, 5 readings each, an end marker per sensor, get with a 1 s
+ *                        timeout, 0.5 s per analysis (--count, --analysis, --pool, --workers,
+ *                        --threshold, --json still apply; --interval and --sensors do not)
  */
 import { parseCommandLine, readOneOf, readWholeNumber, UsageError } from '../engine/command-line.js';
 import { SENSOR_NAMES, type SensorName } from './sensors.js';
 
 export interface MonitorOptions {
   intervalMs: number;
+  /** Per-sensor intervals in ms, for sensors not using `intervalMs` (the seed: cpu 1500, memory 2000...). */
+  intervals: Record<string, number>;
   /** Readings per sensor; undefined: until the duration ends or a signal comes. */
   count: number | undefined;
   durationMs: number | undefined;
@@ -29,13 +37,33 @@ export interface MonitorOptions {
   pool: 'processes' | 'threads';
   json: boolean;
   seed: number;
+  /**
+   * Each sensor puts an end marker into the queue one interval after its last reading
+   * (the seed's `queue.put((name, None, None))`); the consumer ends when every sensor's
+   * marker has come, instead of when the queue is closed.
+   */
+  sentinels: boolean;
+  /** The consumer's `get` waits at most this long, then tries again (the seed's `get(timeout=1)`, `queue.Empty`). */
+  getTimeoutMs: number | undefined;
+  /** Simulated processing time of each analysis, in ms (the seed's `time.sleep(0.5)`); 0: none. */
+  analyzeMs: number;
+  /** 'sequential': one analysis at a time (the seed); 'concurrent': up to `workers` in flight. */
+  analysis: AnalysisMode;
+  /** The run is the seed's (--seed-profile): the CLI prints the seed's two lines per reading. */
+  seedProfile: boolean;
 }
+
+export type AnalysisMode = 'sequential' | 'concurrent';
+
+/** The seed's sensors and their intervals (SensorDaemon("CPU", ..., interval=1.5), ...). */
+export const SEED_INTERVALS: Readonly<Record<'cpu' | 'memory' | 'temperature', number>> = { cpu: 1500, memory: 2000, temperature: 1800 };
 
 export const DEFAULT_SENSORS: SensorName[] = ['cpu', 'memory', 'temperature', 'load', 'lag'];
 
 const MONITOR_USAGE =
   'usage: npm run monitor -- [--interval 1s] [--count n] [--duration 30s] [--threshold 70|cpu=80,...] ' +
-  '[--sensors cpu,memory,...] [--workers n] [--pool processes|threads] [--seed n] [--json]';
+  '[--sensors cpu,memory,...] [--workers n] [--pool processes|threads] [--seed n] [--json] ' +
+  '[--analysis sequential|concurrent] [--seed-profile]';
 
 /** A bad value found by the monitor's own checks (a duration, a threshold, a sensor). */
 export class MonitorOptionError extends UsageError {
@@ -97,21 +125,56 @@ export function parseMonitorArguments(argv: readonly string[]): MonitorOptions {
       pool: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      analysis: { type: 'string' },
+      'seed-profile': { type: 'boolean' },
     },
   });
+  const seedRun = values['seed-profile'] ?? false;
+  if (seedRun) {
+    for (const clash of ['interval', 'sensors', 'duration'] as const) {
+      if (values[clash] !== undefined) {
+        throw new MonitorOptionError(
+          `--seed-profile cannot be used with --${clash}: it runs the seed's sensors (cpu, memory, temperature) ` +
+            `at the seed's intervals (1.5 s, 2 s, 1.8 s) until each has taken its --count readings (default 5)`,
+        );
+      }
+    }
+  }
   const thresholds: Pick<MonitorOptions, 'threshold' | 'thresholds'> = { threshold: 70, thresholds: {} };
   for (const text of values.threshold ?? []) parseThresholds(text, thresholds);
+  const count = values.count === undefined ? undefined : readWholeNumber(values.count, '--count', 1);
+  const analysis = values.analysis === undefined ? 'sequential' : readOneOf(values.analysis, '--analysis', ['sequential', 'concurrent']);
   return {
     intervalMs: values.interval === undefined ? 1000 : parseDuration(values.interval, '--interval'),
-    count: values.count === undefined ? undefined : readWholeNumber(values.count, '--count', 1),
+    intervals: seedRun ? { ...SEED_INTERVALS } : {},
+    count: seedRun ? (count ?? 5) : count,
     durationMs: values.duration === undefined ? undefined : parseDuration(values.duration, '--duration'),
     ...thresholds,
-    sensors: values.sensors === undefined ? [...DEFAULT_SENSORS] : parseSensors(values.sensors),
+    sensors: seedRun
+      ? ['cpu', 'memory', 'temperature']
+      : values.sensors === undefined
+        ? [...DEFAULT_SENSORS]
+        : parseSensors(values.sensors),
     workers: values.workers === undefined ? 2 : readWholeNumber(values.workers, '--workers', 1),
     pool: values.pool === undefined ? 'processes' : readOneOf(values.pool, '--pool', ['processes', 'threads']),
     json: values.json ?? false,
     seed: values.seed === undefined ? 1 : readWholeNumber(values.seed, '--seed', 1),
+    sentinels: seedRun,
+    getTimeoutMs: seedRun ? 1000 : undefined,
+    analyzeMs: seedRun ? 500 : 0,
+    analysis,
+    seedProfile: seedRun,
   };
+}
+
+/** The seed's run as options (what --seed-profile gives), with `overrides`. */
+export function seedProfile(overrides: Partial<MonitorOptions> = {}): MonitorOptions {
+  return { ...parseMonitorArguments(['--seed-profile']), ...overrides };
+}
+
+/** The interval that applies to a sensor, in ms. */
+export function intervalFor(options: Pick<MonitorOptions, 'intervalMs' | 'intervals'>, sensor: string): number {
+  return options.intervals[sensor] ?? options.intervalMs;
 }
 
 /** The threshold that applies to a sensor. */

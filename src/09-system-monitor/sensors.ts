@@ -11,7 +11,7 @@
  * - temperature: the hottest zone in /sys/class/thermal, in °C;
  * - load: the 1-minute load average per core, in % (100 = every core busy);
  * - lag: this program's event-loop delay (p99 over the interval), in ms;
- * - simulated: a seeded random walk between 0 and 100, labelled as simulated.
+ * - simulated: a seeded random walk between 0 and 100, labeled as simulated.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';

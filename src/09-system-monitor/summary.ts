@@ -1,15 +1,15 @@
 /**
  * What the monitor prints when it stops: per sensor, how many readings were
- * taken and analysed, how many were alerts, and min / mean / max.
+ * taken and analyzed, how many were alerts, and min / mean / max.
  */
-import type { AnalysedReading } from './analyzer.js';
+import type { AnalyzedReading } from './analyzer.js';
 
 export interface SensorSummary {
   sensor: string;
   unit: string;
   simulated: boolean;
   taken: number;
-  analysed: number;
+  analyzed: number;
   alerts: number;
   min: number | undefined;
   mean: number | undefined;
@@ -27,7 +27,7 @@ export class SummaryBuilder {
         unit,
         simulated,
         taken: 0,
-        analysed: 0,
+        analyzed: 0,
         alerts: 0,
         min: undefined,
         mean: undefined,
@@ -42,9 +42,9 @@ export class SummaryBuilder {
     this.#sensors.get(sensor)!.taken++;
   }
 
-  analysed(reading: AnalysedReading): void {
+  analyzed(reading: AnalyzedReading): void {
     const entry = this.#sensors.get(reading.sensor)!;
-    entry.analysed++;
+    entry.analyzed++;
     if (reading.status === 'ALERT') entry.alerts++;
     if (reading.value !== undefined) {
       entry.valued++;
@@ -64,11 +64,11 @@ export class SummaryBuilder {
 export function formatSummary(rows: SensorSummary[]): string {
   const number = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(1));
   const table = [
-    ['sensor', 'taken', 'analysed', 'alerts', 'min', 'mean', 'max'],
+    ['sensor', 'taken', 'analyzed', 'alerts', 'min', 'mean', 'max'],
     ...rows.map((row) => [
       `${row.sensor}${row.simulated ? ' (simulated)' : ''} [${row.unit}]`,
       String(row.taken),
-      String(row.analysed),
+      String(row.analyzed),
       String(row.alerts),
       number(row.min),
       number(row.mean),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/engine/command-line.js';
-import { parseMonitorArguments, thresholdFor } from '../../src/09-system-monitor/options.js';
+import { intervalFor, parseMonitorArguments, thresholdFor } from '../../src/09-system-monitor/options.js';
 
 describe('monitor options', () => {
   it('defaults follow the seed: threshold 70, two analyzer processes', () => {
@@ -42,7 +42,32 @@ describe('monitor options', () => {
     assert.equal(options.pool, 'threads');
   });
 
+  it("--seed-profile: the seed's sensors, intervals, 5 readings, end markers, get(timeout=1) and 0.5 s analyses", () => {
+    const options = parseMonitorArguments(['--seed-profile']);
+    assert.deepEqual(options.sensors, ['cpu', 'memory', 'temperature']);
+    assert.deepEqual(
+      options.sensors.map((sensor) => intervalFor(options, sensor)),
+      [1500, 2000, 1800],
+    );
+    assert.equal(options.count, 5);
+    assert.equal(options.sentinels, true);
+    assert.equal(options.getTimeoutMs, 1000);
+    assert.equal(options.analyzeMs, 500);
+    assert.equal(options.analysis, 'sequential');
+    assert.equal(options.workers, 2);
+    const shorter = parseMonitorArguments(['--seed-profile', '--count', '2', '--analysis', 'concurrent']);
+    assert.equal(shorter.count, 2);
+    assert.equal(shorter.analysis, 'concurrent');
+    const plain = parseMonitorArguments([]);
+    assert.deepEqual([plain.sentinels, plain.getTimeoutMs, plain.analyzeMs, plain.intervals], [false, undefined, 0, {}]);
+  });
+
   const bad: [string[], RegExp][] = [
+    [['--seed-profile', '--interval', '1s'], /^--seed-profile cannot be used with --interval: it runs the seed's sensors/],
+    [['--seed-profile', '--sensors', 'cpu'], /^--seed-profile cannot be used with --sensors/],
+    [['--seed-profile', '--duration', '5s'], /^--seed-profile cannot be used with --duration/],
+    [['--seed-profile=yes'], /^--seed-profile takes no value, got "yes"$/],
+    [['--analysis', 'parallel'], /^--analysis must be sequential or concurrent, got "parallel"$/],
     [['--sensors', 'cpu,gpu'], /^--sensors: unknown sensor "gpu" \(known: cpu, cores, memory, temperature, load, lag, simulated\)$/],
     [['--interval', '0'], /^--interval must be more than 0, got "0"$/],
     [['--interval', '-2s'], /^--interval must be more than 0, got "-2s"$/],
@@ -53,7 +78,7 @@ describe('monitor options', () => {
     [['--workers'], /^--workers needs a value$/],
     [['--pool', 'fibers'], /^--pool must be processes or threads, got "fibers"$/],
     [['--json=yes'], /^--json takes no value, got "yes"$/],
-    [['--colour', 'red'], /^unknown option --colour; usage: npm run monitor -- /],
+    [['--color', 'red'], /^unknown option --color; usage: npm run monitor -- /],
     [['cpu'], /^unexpected argument "cpu"; usage: npm run monitor -- /],
   ];
   for (const [argv, message] of bad) {

@@ -1,6 +1,6 @@
 /**
  * Tests of the monitor's analyzer: the seed's classification, and the shutdown
- * promise "every reading a sensor got into the queue is analysed exactly once,
+ * promise "every reading a sensor got into the queue is analyzed exactly once,
  * and nothing is left running". Sensors here are async tasks sending made-up
  * readings into a small bounded channel.
  */
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { withTimeout } from 'course-kit/01-threads-vs-async/async-tools';
 import { Channel } from 'course-kit/02-event-loop-and-channels/channel';
-import { Analyzer, classify, type Analysed, type Reading } from './analyzer.js';
+import { Analyzer, classify, type Analyzed, type Reading } from './analyzer.js';
 
 /**
  * A sensor task: sends readings (values cycling 0..99) until its send is refused
@@ -43,7 +43,7 @@ describe('analyzer', () => {
 
   it("each reading is judged against its own sensor's threshold (default 70) [1 pts]", async () => {
     const channel = new Channel<Reading>(10);
-    const results: Analysed[] = [];
+    const results: Analyzed[] = [];
     const analyzer = new Analyzer(channel, { thresholds: { temperature: 50 }, onResult: (result) => results.push(result) });
     analyzer.start();
     await channel.send({ sensor: 'temperature', value: 55, seq: 1 });
@@ -59,15 +59,15 @@ describe('analyzer', () => {
         ['ALERT', 70],
       ],
     );
-    assert.deepEqual(summary, { analysed: 3, alerts: 2, errors: 0, bySensor: { temperature: 1, cpu: 2 } });
+    assert.deepEqual(summary, { analyzed: 3, alerts: 2, errors: 0, bySensor: { temperature: 1, cpu: 2 } });
   });
 
-  it('stopped in the middle of the stream: every reading a sensor got in is analysed exactly once [3 pts]', async () => {
+  it('stopped in the middle of the stream: every reading a sensor got in is analyzed exactly once [3 pts]', async () => {
     const channel = new Channel<Reading>(4);
-    const results: Analysed[] = [];
+    const results: Analyzed[] = [];
     const analyzer = new Analyzer(channel, {
       concurrency: 3,
-      analyse: async (reading, threshold) => {
+      analyze: async (reading, threshold) => {
         await sleep(reading.seq % 3); // analyses take different times
         return classify(reading, threshold);
       },
@@ -78,7 +78,7 @@ describe('analyzer', () => {
     let summary;
     let accepted: Reading[];
     try {
-      // Mid-stream: once a dozen readings are analysed (a fixed pause would be too short on a busy machine).
+      // Mid-stream: once a dozen readings are analyzed (a fixed pause would be too short on a busy machine).
       const firstReadings = async () => {
         while (results.length < 12) await sleep(1);
       };
@@ -89,10 +89,10 @@ describe('analyzer', () => {
       if (!channel.closed) channel.close(); // whatever happened, the sensors stop
     }
     assert.ok(accepted.length > 10, 'the sensors should have sent readings before stop()');
-    const analysedKeys = results.map(key);
-    assert.equal(new Set(analysedKeys).size, analysedKeys.length, 'a reading was analysed twice');
-    assert.deepEqual([...analysedKeys].sort(), accepted.map(key).sort(), 'accepted readings were lost (or unknown ones appeared)');
-    assert.equal(summary.analysed, accepted.length);
+    const analyzedKeys = results.map(key);
+    assert.equal(new Set(analyzedKeys).size, analyzedKeys.length, 'a reading was analyzed twice');
+    assert.deepEqual([...analyzedKeys].sort(), accepted.map(key).sort(), 'accepted readings were lost (or unknown ones appeared)');
+    assert.equal(summary.analyzed, accepted.length);
     assert.equal(summary.alerts, results.filter((result) => result.status === 'ALERT').length);
   });
 
@@ -101,11 +101,11 @@ describe('analyzer', () => {
     const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
     const channel = new Channel<Reading>(20);
     for (let seq = 1; seq <= 20; seq++) await channel.send({ sensor: 'cpu', value: seq * 5, seq });
-    const results: Analysed[] = [];
+    const results: Analyzed[] = [];
     let running = 0;
     const analyzer = new Analyzer(channel, {
       concurrency: 2,
-      analyse: async (reading, threshold) => {
+      analyze: async (reading, threshold) => {
         running++;
         try {
           await sleep(2);
@@ -119,9 +119,9 @@ describe('analyzer', () => {
     analyzer.start();
     await nextTurn();
     const summary = await withTimeout(analyzer.stop(), 3000, { label: 'stop()' });
-    assert.equal(results.length, 20, 'stop() resolved before every queued reading was analysed');
+    assert.equal(results.length, 20, 'stop() resolved before every queued reading was analyzed');
     assert.equal(running, 0, 'an analysis was still running when stop() resolved');
-    assert.deepEqual(summary, { analysed: 20, alerts: 7, errors: 0, bySensor: { cpu: 20 } });
+    assert.deepEqual(summary, { analyzed: 20, alerts: 7, errors: 0, bySensor: { cpu: 20 } });
     assert.equal(analyzer.running, false);
     await assert.rejects(channel.send({ sensor: 'cpu', value: 1, seq: 21 }), 'the channel must be closed after stop()');
     const timersAfter = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
@@ -130,9 +130,9 @@ describe('analyzer', () => {
 
   it('a failing analysis gives status ERROR with its message, counts it, and the analyzer goes on [1 pts]', async () => {
     const channel = new Channel<Reading>(10);
-    const results: Analysed[] = [];
+    const results: Analyzed[] = [];
     const analyzer = new Analyzer(channel, {
-      analyse: (reading, threshold) => {
+      analyze: (reading, threshold) => {
         if (reading.seq === 2) throw new Error('sensor glitch');
         return classify(reading, threshold);
       },
@@ -144,7 +144,7 @@ describe('analyzer', () => {
     const failed = results.find((result) => result.seq === 2);
     assert.equal(failed?.status, 'ERROR');
     assert.equal(failed?.error, 'sensor glitch');
-    assert.deepEqual(summary, { analysed: 4, alerts: 3, errors: 1, bySensor: { memory: 4 } });
+    assert.deepEqual(summary, { analyzed: 4, alerts: 3, errors: 1, bySensor: { memory: 4 } });
   });
 
 });

@@ -6,9 +6,9 @@
  * against its sensor's threshold (the seed: ALERTA when the value is >= 70), and
  * hand the result to `onResult`. `stop()` is the Ctrl-C path of the seed: no more
  * readings are accepted (the channel is closed, so a sensor's next send fails
- * instead of vanishing), every reading already accepted is still analysed, and
+ * instead of vanishing), every reading already accepted is still analyzed, and
  * only then does stop() resolve, with a summary. Every reading a sensor got into
- * the channel is analysed exactly once.
+ * the channel is analyzed exactly once.
  */
 import { Channel } from 'course-kit/02-event-loop-and-channels/channel';
 
@@ -23,7 +23,7 @@ export interface Reading {
 export type Status = 'NORMAL' | 'ALERT' | 'ERROR';
 
 /** A reading after analysis. */
-export interface Analysed extends Reading {
+export interface Analyzed extends Reading {
   status: Status;
   threshold: number;
   /** The analysis's error message, when status is ERROR. */
@@ -38,16 +38,16 @@ export interface AnalyzerOptions {
   /** Analyses running at once (an integer >= 1, default 2). */
   concurrency?: number;
   /** The analysis (in the real monitor it runs on a worker pool, so it is async). Default: `classify`. */
-  analyse?: (reading: Reading, threshold: number) => Status | Promise<Status>;
-  /** Receives every analysed reading, exactly once. */
-  onResult: (result: Analysed) => void;
+  analyze?: (reading: Reading, threshold: number) => Status | Promise<Status>;
+  /** Receives every analyzed reading, exactly once. */
+  onResult: (result: Analyzed) => void;
 }
 
 export interface AnalyzerSummary {
-  analysed: number;
+  analyzed: number;
   alerts: number;
   errors: number;
-  /** Readings analysed per sensor. */
+  /** Readings analyzed per sensor. */
   bySensor: Record<string, number>;
 }
 
@@ -59,7 +59,7 @@ export function classify(reading: Reading, threshold: number): Status {
 export class Analyzer {
   readonly #readings: Channel<Reading>;
   readonly #options: Required<Omit<AnalyzerOptions, 'thresholds'>> & { thresholds: Record<string, number> };
-  readonly #summary: AnalyzerSummary = { analysed: 0, alerts: 0, errors: 0, bySensor: {} };
+  readonly #summary: AnalyzerSummary = { analyzed: 0, alerts: 0, errors: 0, bySensor: {} };
   /** The analysis tasks, once started. */
   #tasks: Promise<void>[] = [];
   /** Set by the first stop(). */
@@ -67,13 +67,13 @@ export class Analyzer {
 
   /** An analyzer of the readings that arrive on `readings`. */
   constructor(readings: Channel<Reading>, options: AnalyzerOptions) {
-    const { thresholds = {}, defaultThreshold = 70, concurrency = 2, analyse = classify, onResult } = options;
+    const { thresholds = {}, defaultThreshold = 70, concurrency = 2, analyze = classify, onResult } = options;
     if (!(readings instanceof Channel)) throw new TypeError('readings must be a Channel');
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new RangeError(`concurrency must be an integer >= 1, got ${String(concurrency)}`);
     if (typeof onResult !== 'function') throw new TypeError('onResult must be a function');
     this.#readings = readings;
-    this.#options = { thresholds, defaultThreshold, concurrency, analyse, onResult };
+    this.#options = { thresholds, defaultThreshold, concurrency, analyze, onResult };
   }
 
   /** The channel the analyzer reads. */
@@ -98,7 +98,7 @@ export class Analyzer {
 
   /**
    * Starts `concurrency` analysis tasks. Each takes the next reading from the
-   * channel, runs `analyse` on it (an analysis that throws gives status ERROR with
+   * channel, runs `analyze` on it (an analysis that throws gives status ERROR with
    * its message), updates the summary and calls `onResult`; each ends when the
    * channel is closed and drained. A second start() does nothing.
    */
@@ -108,7 +108,7 @@ export class Analyzer {
 
   /**
    * Shuts down cleanly: closes the channel (if the sensors have not already), so
-   * no reading is accepted any more; lets the tasks analyse every reading still in
+   * no reading is accepted any more; lets the tasks analyze every reading still in
    * it; resolves with the summary once all of them are done. Works before start()
    * too (it starts the tasks to drain the channel). A second call returns the same promise.
    */
