@@ -10,7 +10,7 @@
  * `acquire()` resolves to a release function: call it exactly once (a second call
  * throws, it would hand out a permit nobody returned). `runExclusive(fn)` does the
  * acquire/try/finally/release for you. A wait may be bounded by `timeout` (ms) or
- * cancelled by an AbortSignal; a given-up wait leaves the queue and costs nothing.
+ * canceled by an AbortSignal; a given-up wait leaves the queue and costs nothing.
  */
 import { requireInteger } from './shared-cells.js';
 import { deadlineAfter } from './atomic-wait.js';

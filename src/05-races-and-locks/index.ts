@@ -23,6 +23,7 @@ export {
   type RaceLabRun,
   type RaceLabVariantResult,
 } from './labs/race-lab.js';
+export { lostUpdateVerdict, loopOverlapMs, type LostUpdateVerdict } from './labs/lost-update-verdict.js';
 export {
   runAsyncRace,
   compareAsyncRace,

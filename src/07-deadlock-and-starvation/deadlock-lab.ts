@@ -123,6 +123,8 @@ export interface DeadlockDemo {
   readonly completed: boolean;
   readonly workers: PairWorkerReport[];
   readonly durationMs: number;
+  /** One sentence: the cycle and when it was found, or why no deadlock formed this run. */
+  readonly explanation: string;
 }
 
 /** Makes the AB/BA deadlock form, finds its cycle in the wait-for graph, breaks it, and reports. */
@@ -150,6 +152,10 @@ export async function demonstrateDeadlock(options?: DeadlockDemoOptions): Promis
     const workers = reportWorkers(run, ends);
     const first = found[0];
     const graph = first?.graph ?? finalGraph;
+    const explanation = first
+      ? `deadlock: ${describeCycle(first.graph)}, found ${first.afterMs.toFixed(0)} ms after the start`
+      : 'no deadlock this run: the watchdog saw no cycle before its time bound (one worker ' +
+        'took both locks before the other took its first: the machine was too busy for them to meet); run again';
     return {
       deadlocked: first !== undefined,
       graph,
@@ -162,6 +168,7 @@ export async function demonstrateDeadlock(options?: DeadlockDemoOptions): Promis
       completed: workers.every((worker) => worker.rounds >= 1),
       workers,
       durationMs: performance.now() - startedAt,
+      explanation,
     };
   } finally {
     await run.team.terminateAll();
@@ -179,9 +186,15 @@ export interface DeadlockFixOptions {
   backOffMs?: number;
   /** 'timeout-retry': base timeout for the second lock (ms, default 20; up to as much again is added at random). */
   acquireTimeoutMs?: number;
-  /** Time bound of one run (ms, default 8000), worker start and clean-up included. */
+  /**
+   * Time bound of one run (ms, default 8000), from the start gate, clean-up included.
+   * Starting the two workers comes on top (up to START_ALLOWANCE_MS on a busy machine).
+   */
   timeoutMs?: number;
 }
+
+/** Longest time runDeadlockFix waits for its two workers to reach the start gate (ms). */
+export const START_ALLOWANCE_MS = 10_000;
 
 export interface DeadlockFixResult {
   readonly strategy: PairStrategy;
@@ -192,6 +205,10 @@ export interface DeadlockFixResult {
   /** Back-offs, both workers together. */
   readonly retries: number;
   readonly workers: PairWorkerReport[];
+  /** At the time bound, the wait-for graph still had a cycle: the workers were deadlocked (only 'naive' can). */
+  readonly deadlocked: boolean;
+  /** One sentence: finished, deadlocked (the cycle), or stuck without a cycle. */
+  readonly explanation: string;
 }
 
 function fixSettings(strategy: unknown, options: DeadlockFixOptions | undefined): PairSettings {
@@ -211,19 +228,31 @@ export async function runDeadlockFix(strategy: PairStrategy, options?: DeadlockF
   const settings = fixSettings(strategy, options);
   const run = startPair(settings);
   try {
-    await run.team.start(run.bound.work);
+    // A busy machine may take seconds to start two workers: the bound counts from the gate.
+    await run.team.start(performance.now() + START_ALLOWANCE_MS);
+    const bound = timeBound(settings.timeoutMs);
     const startedAt = performance.now();
-    const allEnded = await run.team.waitAll(run.bound.work);
+    const allEnded = await run.team.waitAll(bound.work);
     const timeMs = performance.now() - startedAt;
-    const ends = await run.team.finish(run.bound.end);
+    // Look before the workers are stopped: a cycle now is a deadlock that outlived the bound.
+    const graph = allEnded ? undefined : buildWaitForGraph(run.locks, run.team.threadNames);
+    const ends = await run.team.finish(bound.end);
     rethrowFailures(ends);
     const workers = reportWorkers(run, ends);
+    const completed = allEnded && workers.every((worker) => worker.rounds === settings.rounds);
+    const deadlocked = graph !== undefined && graph.cycle.length > 0;
     return {
       strategy: settings.strategy,
-      completed: allEnded && workers.every((worker) => worker.rounds === settings.rounds),
+      completed,
       timeMs,
       retries: workers.reduce((sum, worker) => sum + worker.retries, 0),
       workers,
+      deadlocked,
+      explanation: graph?.cycle.length
+        ? `deadlocked: ${describeCycle(graph)} until the time bound (${timeMs.toFixed(0)} ms), then the lab stopped both`
+        : completed
+          ? `finished: both workers did all ${settings.rounds} rounds in ${timeMs.toFixed(0)} ms`
+          : `not finished within ${timeMs.toFixed(0)} ms, but no cycle of waits at the end: the workers were slow, not deadlocked`,
     };
   } finally {
     await run.team.terminateAll();

@@ -10,6 +10,7 @@
  * and Jain's fairness index (1 = perfectly equal, 1/N = one worker got everything).
  */
 import type { ChartConfiguration } from 'chart.js';
+import { availableParallelism } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Lock } from '../05-races-and-locks/shared-lock.js';
 import { checkCount, checkOneOf, checkOptions, checkPositiveInteger } from '../engine/validate.js';
@@ -42,6 +43,14 @@ export interface LockFairnessResult {
   readonly minOverMax: number;
   /** Jain's index: (Σx)² / (n·Σx²), from 1/n (one worker got all) to 1 (all equal). */
   readonly jainIndex: number;
+  /** The least-served worker's share of all turns (0 to 1; a fair lock gives each about 1/N). */
+  readonly minShare: number;
+  /** Starvation showed: some worker got less than half of its fair share (1/N) of the turns. */
+  readonly starved: boolean;
+  /** Share of this machine's cores the workers got during the run (0 to 1): low when other programs were busy. */
+  readonly cpuShare: number;
+  /** One sentence: who starved and how badly, or that the turns were shared, and why. */
+  readonly explanation: string;
   readonly durationMs: number;
 }
 
@@ -78,23 +87,50 @@ export async function measureLockFairness(kind: FairnessLockKind, options?: Lock
   try {
     await team.start(bound.work);
     const startedAt = performance.now();
+    const cpuAtStart = process.cpuUsage();
     await delay(durationMs);
     const acquisitionsPerWorker = control.allProgress();
     const elapsed = performance.now() - startedAt;
+    const cpu = process.cpuUsage(cpuAtStart);
+    // Every worker is always busy (spinning, holding or taking the lock): on a quiet machine they fill min(workers, cores) cores.
+    const cpuShare = (cpu.user + cpu.system) / 1000 / (elapsed * Math.min(workers, availableParallelism()));
     rethrowFailures(await team.finish(bound.end));
     const total = acquisitionsPerWorker.reduce((a, b) => a + b, 0);
     const most = Math.max(...acquisitionsPerWorker);
+    const fewest = Math.min(...acquisitionsPerWorker);
+    const minShare = total === 0 ? 0 : fewest / total;
     return {
       kind,
       acquisitionsPerWorker,
       total,
-      minOverMax: most === 0 ? 1 : Math.min(...acquisitionsPerWorker) / most,
+      minOverMax: most === 0 ? 1 : fewest / most,
       jainIndex: jainIndex(acquisitionsPerWorker),
+      minShare,
+      starved: minShare < 1 / (2 * workers),
+      cpuShare,
+      explanation: explainFairness(acquisitionsPerWorker, total, minShare, cpuShare),
       durationMs: elapsed,
     };
   } finally {
     await team.terminateAll();
   }
+}
+
+/** The sentence of LockFairnessResult.explanation. */
+function explainFairness(counts: readonly number[], total: number, minShare: number, cpuShare: number): string {
+  const fair = 100 / counts.length;
+  const unlucky = counts.indexOf(Math.min(...counts));
+  const share = `worker-${unlucky} got ${(100 * minShare).toFixed(1)}% of the ${total} turns (a fair share is ${fair.toFixed(0)}%)`;
+  if (total === 0) return 'nobody got the lock at all: the workers did not start in time (a very busy machine); run again';
+  if (minShare < 1 / (2 * counts.length)) return `starvation: ${share}`;
+  if (cpuShare < 0.75) {
+    return (
+      `no worker starved this run: ${share}. The machine was busy: the workers got only ` +
+      `${(100 * cpuShare).toFixed(0)}% of the cores they could use, so the OS kept pausing them, and each ` +
+      `pause of the lock's favorite hands the lock to another worker; run again on a quiet machine`
+    );
+  }
+  return `no worker starved this run: ${share}; with an unfair lock, that means the others often let go (or were descheduled) at the right moment; run again`;
 }
 
 /** Measures each kind in turn (default: the test-and-set lock, then the ticket lock). */
@@ -112,13 +148,13 @@ export async function compareLockFairness(
 }
 
 /**
- * Grouped bars: acquisitions per worker, one colour per lock (Jain's index in the
+ * Grouped bars: acquisitions per worker, one color per lock (Jain's index in the
  * legend). `show: 'share'` plots each worker's % of its lock's turns instead,
  * which compares locks with very different totals.
  */
 export function lockFairnessChart(results: readonly LockFairnessResult[], show: 'count' | 'share' = 'count'): ChartConfiguration {
   checkOneOf(show, 'show', ['count', 'share'] as const);
-  const colours: Record<FairnessLockKind, string> = { 'test-and-set': '#d62728', ticket: '#2ca02c', lock: '#1f77b4' };
+  const colors: Record<FairnessLockKind, string> = { 'test-and-set': '#d62728', ticket: '#2ca02c', lock: '#1f77b4' };
   const workers = Math.max(0, ...results.map((result) => result.acquisitionsPerWorker.length));
   return {
     type: 'bar',
@@ -129,7 +165,7 @@ export function lockFairnessChart(results: readonly LockFairnessResult[], show: 
         data: result.acquisitionsPerWorker.map((count) =>
           show === 'count' ? count : result.total === 0 ? 0 : (100 * count) / result.total,
         ),
-        backgroundColor: colours[result.kind],
+        backgroundColor: colors[result.kind],
       })),
     },
     options: {

@@ -53,6 +53,8 @@ export interface DiningResult {
   /** Every deadlock the watchdog found and broke, in order (graph, when, victim). */
   readonly deadlocks: DeadlockFound[];
   readonly durationMs: number;
+  /** One sentence: the deadlocks found and broken, or why there were none. */
+  readonly explanation: string;
 }
 
 function diningSettings(options: DiningOptions | undefined) {
@@ -119,10 +121,21 @@ export async function dinePhilosophers(strategy: DiningStrategy, options?: Dinin
       deadlockDetected: deadlocks.length > 0,
       deadlocks,
       durationMs,
+      explanation: explainTable(strategy, deadlocks.length),
     };
   } finally {
     await team.terminateAll();
   }
+}
+
+/** The sentence of DiningResult.explanation. */
+function explainTable(strategy: DiningStrategy, deadlocks: number): string {
+  if (deadlocks > 0) return `${deadlocks} deadlock${deadlocks === 1 ? '' : 's'} found and broken (a victim gave up its fork)`;
+  if (strategy !== 'naive') return `no deadlock, as expected: the '${strategy}' table cannot close a cycle`;
+  return (
+    'no deadlock this run: the philosophers never all held their left fork at the same moment ' +
+    '(on a busy machine some started late and ate before the others sat down); run again'
+  );
 }
 
 /** Runs every strategy (or the given ones) one after the other, with the same options. */
@@ -139,9 +152,9 @@ export async function compareDiningStrategies(
   return results;
 }
 
-/** Grouped bars: meals per philosopher, one colour per strategy (deadlocks found in the legend). */
+/** Grouped bars: meals per philosopher, one color per strategy (deadlocks found in the legend). */
 export function diningChart(results: readonly DiningResult[]): ChartConfiguration {
-  const colours: Record<DiningStrategy, string> = { naive: '#d62728', ordered: '#1f77b4', waiter: '#2ca02c' };
+  const colors: Record<DiningStrategy, string> = { naive: '#d62728', ordered: '#1f77b4', waiter: '#2ca02c' };
   const philosophers = Math.max(0, ...results.map((result) => result.mealsPerPhilosopher.length));
   return {
     type: 'bar',
@@ -152,7 +165,7 @@ export function diningChart(results: readonly DiningResult[]): ChartConfiguratio
           `${result.strategy} (${result.deadlocks.length} deadlock${result.deadlocks.length === 1 ? '' : 's'} broken` +
           `${result.completed ? '' : ', unfinished'})`,
         data: result.mealsPerPhilosopher,
-        backgroundColor: colours[result.strategy],
+        backgroundColor: colors[result.strategy],
       })),
     },
     options: {

@@ -65,6 +65,10 @@ export interface StarvationRow {
   readonly lagMaxMs: number;
   /** Loop turns, ticks, microtasks or immediates the scenario ran. */
   readonly steps: number;
+  /** The event loop starved: the timer ran at least half of the busy time late. */
+  readonly starved: boolean;
+  /** One sentence: how late the timer was, and whether that is starvation. */
+  readonly explanation: string;
 }
 
 /** Keeps the thread busy the scenario's way for `busyMs` from `start`; resolves with the steps taken. */
@@ -118,15 +122,21 @@ async function runScenario(scenario: StarvationScenario, busyMs: number, timerMs
     const [observedTimerMs, ioCallbackMs] = await Promise.all([timer, io]);
     await delay(2 * LAG_RESOLUTION_MS); // one more sample after the busy spell
     const lag = meter.stop();
+    const timerLateMs = observedTimerMs - timerMs;
+    const starved = timerLateMs >= busyMs / 2;
     return {
       scenario,
       expectedTimerMs: timerMs,
       observedTimerMs,
-      timerLateMs: observedTimerMs - timerMs,
+      timerLateMs,
       ioCallbackMs,
       lagP99Ms: lag.p99,
       lagMaxMs: lag.max,
       steps,
+      starved,
+      explanation: starved
+        ? `starved: the ${timerMs} ms timer ran ${timerLateMs.toFixed(0)} ms late, after the ${busyMs} ms busy spell`
+        : `not starved: the ${timerMs} ms timer ran ${timerLateMs.toFixed(0)} ms late, during the ${busyMs} ms busy spell`,
     };
   } finally {
     if (meter.running) meter.stop();

@@ -51,7 +51,7 @@ interface Layout {
   edges: PlacedEdge[];
 }
 
-const COLOURS = { thread: '#1f77b4', lock: '#ff7f0e', edge: '#555555', cycle: '#d62728', text: '#222222' };
+const COLORS = { thread: '#1f77b4', lock: '#ff7f0e', edge: '#555555', cycle: '#d62728', text: '#222222' };
 const FONT = 'DejaVu Sans, Arial, sans-serif';
 const TITLE_HEIGHT = 56;
 
@@ -81,8 +81,8 @@ function layout(graph: WaitForGraph, width: number, height: number): Layout {
   const cycle = new Set(graph.cycle);
   const ordered = [...graph.cycle, ...graph.nodes.map((node) => node.id).filter((id) => !cycle.has(id))];
   const kinds = new Map(graph.nodes.map((node) => [node.id, node.kind]));
-  const centreX = width / 2;
-  const centreY = TITLE_HEIGHT + (height - TITLE_HEIGHT) / 2;
+  const centerX = width / 2;
+  const centerY = TITLE_HEIGHT + (height - TITLE_HEIGHT) / 2;
   const count = Math.max(ordered.length, 2);
   // Node size from the gap between neighbours (room for an arrow and its words), then the ring that fits.
   const roughRing = Math.max(40, Math.min(width, height - TITLE_HEIGHT) / 2 - 50);
@@ -91,7 +91,7 @@ function layout(graph: WaitForGraph, width: number, height: number): Layout {
   const nodes: PlacedNode[] = ordered.map((id, index) => {
     // Start at the top and go clockwise, so a cycle reads like a clock.
     const angle = -Math.PI / 2 - Math.PI / Math.max(ordered.length, 1) + (2 * Math.PI * index) / Math.max(ordered.length, 1);
-    return { id, kind: kinds.get(id) ?? 'thread', x: centreX + ring * Math.cos(angle), y: centreY + ring * Math.sin(angle) };
+    return { id, kind: kinds.get(id) ?? 'thread', x: centerX + ring * Math.cos(angle), y: centerY + ring * Math.sin(angle) };
   });
   const at = new Map(nodes.map((node) => [node.id, node]));
   const cycleEdges = new Set(graph.cycle.map((id, index) => `${id}\u0000${graph.cycle[(index + 1) % graph.cycle.length]}`));
@@ -104,10 +104,10 @@ function layout(graph: WaitForGraph, width: number, height: number): Layout {
     const dy = to.y - from.y;
     const length = Math.hypot(dx, dy) || 1;
     const [ux, uy] = [dx / length, dy / length];
-    // Words beside the middle of the arrow, on the side away from the centre.
+    // Words beside the middle of the arrow, on the side away from the center.
     const [midX, midY] = [(from.x + to.x) / 2, (from.y + to.y) / 2];
     let [nx, ny] = [-uy, ux];
-    if (nx * (midX - centreX) + ny * (midY - centreY) < 0) [nx, ny] = [-nx, -ny];
+    if (nx * (midX - centerX) + ny * (midY - centerY) < 0) [nx, ny] = [-nx, -ny];
     edges.push({
       kind: edge.kind,
       inCycle: cycleEdges.has(`${edge.from}\u0000${edge.to}`),
@@ -172,9 +172,9 @@ function drawLegend(ctx: Context, height: number): void {
     const y = height - 40 + index * 20;
     ctx.beginPath();
     ctx.arc(16, y, 6, 0, 2 * Math.PI);
-    ctx.fillStyle = COLOURS[kind];
+    ctx.fillStyle = COLORS[kind];
     ctx.fill();
-    ctx.fillStyle = COLOURS.text;
+    ctx.fillStyle = COLORS.text;
     ctx.fillText(words, 28, y);
   });
   ctx.restore();
@@ -191,7 +191,7 @@ export function waitForGraphPng(graph: WaitForGraph, size: WaitForPictureSize = 
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
 
-  ctx.fillStyle = COLOURS.text;
+  ctx.fillStyle = COLORS.text;
   ctx.font = `bold 14px ${FONT}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
@@ -199,9 +199,9 @@ export function waitForGraphPng(graph: WaitForGraph, size: WaitForPictureSize = 
   drawLegend(ctx, height);
 
   for (const edge of picture.edges) {
-    const colour = edge.inCycle ? COLOURS.cycle : COLOURS.edge;
-    ctx.strokeStyle = colour;
-    ctx.fillStyle = colour;
+    const color = edge.inCycle ? COLORS.cycle : COLORS.edge;
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
     ctx.lineWidth = edge.inCycle ? 3 : 1.5;
     ctx.setLineDash(edge.kind === 'waits-for' ? [8, 5] : []);
     ctx.beginPath();
@@ -223,10 +223,10 @@ export function waitForGraphPng(graph: WaitForGraph, size: WaitForPictureSize = 
   for (const node of picture.nodes) {
     ctx.beginPath();
     ctx.arc(node.x, node.y, picture.radius, 0, 2 * Math.PI);
-    ctx.fillStyle = COLOURS[node.kind];
+    ctx.fillStyle = COLORS[node.kind];
     ctx.fill();
     ctx.lineWidth = 2;
-    ctx.strokeStyle = graph.cycle.includes(node.id) ? COLOURS.cycle : '#ffffff';
+    ctx.strokeStyle = graph.cycle.includes(node.id) ? COLORS.cycle : '#ffffff';
     ctx.stroke();
     ctx.fillStyle = '#ffffff';
     const label = nodeLabel(node);
@@ -253,33 +253,33 @@ export function waitForGraphSvg(graph: WaitForGraph, size: WaitForPictureSize = 
     ...picture.title.map(
       (line, index) =>
         `<text x="${width / 2}" y="${titleLineY(index, picture.title.length)}" text-anchor="middle" dominant-baseline="middle" ` +
-        `font-size="14" font-weight="bold" fill="${COLOURS.text}">${escapeXml(line)}</text>`,
+        `font-size="14" font-weight="bold" fill="${COLORS.text}">${escapeXml(line)}</text>`,
     ),
     ...LEGEND.map(
       ({ kind, words }, index) =>
-        `<circle cx="16" cy="${height - 40 + index * 20}" r="6" fill="${COLOURS[kind]}"/>` +
-        `<text x="28" y="${height - 40 + index * 20}" dominant-baseline="middle" font-size="12" fill="${COLOURS.text}">${words}</text>`,
+        `<circle cx="16" cy="${height - 40 + index * 20}" r="6" fill="${COLORS[kind]}"/>` +
+        `<text x="28" y="${height - 40 + index * 20}" dominant-baseline="middle" font-size="12" fill="${COLORS.text}">${words}</text>`,
     ),
   ];
   for (const edge of picture.edges) {
-    const colour = edge.inCycle ? COLOURS.cycle : COLOURS.edge;
+    const color = edge.inCycle ? COLORS.cycle : COLORS.edge;
     const dash = edge.kind === 'waits-for' ? ' stroke-dasharray="8 5"' : '';
     parts.push(
       `<line x1="${round(edge.x1)}" y1="${round(edge.y1)}" x2="${round(edge.x2)}" y2="${round(edge.y2)}" ` +
-        `stroke="${colour}" stroke-width="${edge.inCycle ? 3 : 1.5}"${dash}/>`,
+        `stroke="${color}" stroke-width="${edge.inCycle ? 3 : 1.5}"${dash}/>`,
       `<polygon points="${arrowHead(edge)
         .map(([x, y]) => `${round(x)},${round(y)}`)
-        .join(' ')}" fill="${colour}"/>`,
+        .join(' ')}" fill="${color}"/>`,
       `<text x="${round(edge.labelX)}" y="${round(edge.labelY)}" text-anchor="middle" dominant-baseline="middle" ` +
-        `font-size="12" fill="${colour}">${edgeWords(edge.kind)}</text>`,
+        `font-size="12" fill="${color}">${edgeWords(edge.kind)}</text>`,
     );
   }
   for (const node of picture.nodes) {
-    const stroke = graph.cycle.includes(node.id) ? COLOURS.cycle : '#ffffff';
+    const stroke = graph.cycle.includes(node.id) ? COLORS.cycle : '#ffffff';
     const label = nodeLabel(node);
     parts.push(
       `<circle cx="${round(node.x)}" cy="${round(node.y)}" r="${round(picture.radius)}" ` +
-        `fill="${COLOURS[node.kind]}" stroke="${stroke}" stroke-width="2"/>`,
+        `fill="${COLORS[node.kind]}" stroke="${stroke}" stroke-width="2"/>`,
       `<text x="${round(node.x)}" y="${round(node.y)}" text-anchor="middle" dominant-baseline="middle" ` +
         `font-size="${label.length > 8 || picture.radius < 26 ? 10 : 13}" font-weight="bold" fill="#ffffff">${escapeXml(label)}</text>`,
     );

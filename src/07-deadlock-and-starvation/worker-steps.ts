@@ -15,7 +15,7 @@
 import type { Lock } from '../05-races-and-locks/shared-lock.js';
 import type { TeamControl } from '../05-races-and-locks/labs/team-control.js';
 
-/** How a cancellable wait for a lock ended. */
+/** How a cancelable wait for a lock ended. */
 export type WaitEnd = 'acquired' | 'gave-up' | 'stopped';
 
 /** Default slice: how quickly a waiting worker notices a give-up or stop request. */

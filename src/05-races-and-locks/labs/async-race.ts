@@ -156,7 +156,7 @@ export function asyncRaceChart(results: AsyncRaceResult | AsyncRaceResult[] | Re
     throw new TypeError(`results must be what runAsyncRace() or compareAsyncRace() resolved to, got ${describeValue(results)}`);
   }
   const longest = Math.max(...list.map((result) => result.log.length));
-  const colours: Record<AsyncRaceVersion, string> = { unsafe: '#d62728', locked: '#1f77b4' };
+  const colors: Record<AsyncRaceVersion, string> = { unsafe: '#d62728', locked: '#1f77b4' };
   return {
     type: 'line',
     data: {
@@ -165,8 +165,8 @@ export function asyncRaceChart(results: AsyncRaceResult | AsyncRaceResult[] | Re
         ...list.map((result) => ({
           label: `${result.version}: ends at ${result.finalBalance}, paid out ${result.paidOut}`,
           data: [result.startBalance, ...result.log.map((entry) => entry.balance)],
-          borderColor: colours[result.version],
-          backgroundColor: colours[result.version],
+          borderColor: colors[result.version],
+          backgroundColor: colors[result.version],
           stepped: true as const,
           borderWidth: 3,
         })),

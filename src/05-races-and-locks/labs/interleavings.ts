@@ -527,7 +527,7 @@ function parseSchedule(schedule: unknown, workers: number): number[] {
   });
 }
 
-/** The run as a timeline: one lane per worker, one bar per step, waits for locks in their own colour. */
+/** The run as a timeline: one lane per worker, one bar per step, waits for locks in their own color. */
 export function interleavingChart(result: InterleavingResult): ChartConfiguration {
   if (typeof result !== 'object' || result === null || !Array.isArray(result.spans)) {
     throw new TypeError(`result must be what runInterleaving() resolved to, got ${describeValue(result)}`);

@@ -26,6 +26,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
 import { checkOptions, checkOneOf, checkPositiveInteger, checkTimeout, describeValue } from '../../engine/validate.js';
 import { Lock } from '../shared-lock.js';
+import { loopOverlapMs } from './lost-update-verdict.js';
 import { LabTeam, LabTimeoutError, median } from './lab-team.js';
 import {
   CONTROL_CELLS,
@@ -71,6 +72,8 @@ export interface RaceLabRun {
   lost: number;
   /** From the first worker's start to the last worker's end, in ms. */
   ms: number;
+  /** How long at least two workers' loops ran at the same moment, ms (no overlap, no race). */
+  overlapMs: number;
 }
 
 export interface RaceLabVariantResult {
@@ -90,6 +93,12 @@ export interface RaceLabVariantResult {
   nsPerIncrement: number;
   /** True when the time budget stopped this variant before `runs` runs. */
   stoppedEarly: boolean;
+  /**
+   * What the runs showed, in a sentence: for 'plain', how many runs lost updates and,
+   * if some lost none, why (their loops did not overlap, or the losing interleavings
+   * did not happen); for 'atomic' and 'lock', that nothing was lost.
+   */
+  explanation: string;
 }
 
 export interface RaceLabResult {
@@ -114,7 +123,7 @@ const INCREMENT_CODE: Record<RaceLabVariant, string> = {
 
 const MAX_WORKERS = 64;
 const MIN_RUNS_IN_BUDGET = 3;
-/** Warm-up round per variant (not counted): lets the compiler optimise the loop first. */
+/** Warm-up round per variant (not counted): lets the compiler optimize the loop first. */
 const WARM_UP_INCREMENTS = 20_000;
 
 /**
@@ -165,7 +174,7 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
     await team.waitFor(() => Atomics.load(control, READY) === workers, deadline, `${workers} race workers to start`, wake);
     let round = 0;
     /** One round: every worker adds `count` with `variant`; returns the final counter and the time it took. */
-    const playRound = async (variant: RaceLabVariant, count: number): Promise<{ final: number; ms: number }> => {
+    const playRound = async (variant: RaceLabVariant, count: number): Promise<{ final: number; ms: number; overlapMs: number }> => {
       round += 1;
       Atomics.store(counter, 0, 0);
       Atomics.store(control, VARIANT, RACE_LAB_VARIANTS.indexOf(variant));
@@ -176,7 +185,8 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
       await team.waitFor(() => Atomics.load(control, DONE) >= doneAt, deadline, `run ${round} (${variant}) to finish`, wake);
       const starts = Array.from({ length: workers }, (_, i) => spans[2 * i]);
       const ends = Array.from({ length: workers }, (_, i) => spans[2 * i + 1]);
-      return { final: Atomics.load(counter, 0), ms: Math.max(...ends) - Math.min(...starts) };
+      const final = Atomics.load(counter, 0);
+      return { final, ms: Math.max(...ends) - Math.min(...starts), overlapMs: loopOverlapMs(spans) };
     };
 
     const results: RaceLabVariantResult[] = [];
@@ -186,10 +196,10 @@ export async function runRaceLab(options?: RaceLabOptions): Promise<RaceLabResul
       const done: RaceLabRun[] = [];
       while (done.length < runs) {
         if (done.length >= MIN_RUNS_IN_BUDGET && performance.now() - variantStart > budget) break;
-        const { final, ms } = await playRound(variant, increments);
-        done.push({ run: done.length + 1, final, lost: workers * increments - final, ms });
+        const { final, ms, overlapMs } = await playRound(variant, increments);
+        done.push({ run: done.length + 1, final, lost: workers * increments - final, ms, overlapMs });
       }
-      results.push(summarise(variant, done, workers * increments, runs));
+      results.push(summarize(variant, done, workers * increments, runs));
     }
     return {
       workers,
@@ -223,7 +233,7 @@ function checkVariants(value: unknown): RaceLabVariant[] {
   return list.map((variant, index) => checkOneOf(variant, `variants[${index}]`, RACE_LAB_VARIANTS));
 }
 
-function summarise(variant: RaceLabVariant, runs: RaceLabRun[], expected: number, requested: number): RaceLabVariantResult {
+function summarize(variant: RaceLabVariant, runs: RaceLabRun[], expected: number, requested: number): RaceLabVariantResult {
   const lost = runs.map((run) => run.lost);
   const withLoss = lost.filter((count) => count > 0).length;
   const medianMs = median(runs.map((run) => run.ms));
@@ -237,10 +247,29 @@ function summarise(variant: RaceLabVariant, runs: RaceLabRun[], expected: number
     medianMs,
     nsPerIncrement: (medianMs * 1e6) / expected,
     stoppedEarly: runs.length < requested,
+    explanation: explainVariant(variant, runs),
   };
 }
 
-const COLOURS: Record<RaceLabVariant, string> = { plain: '#d62728', atomic: '#2ca02c', lock: '#1f77b4' };
+/** The sentence of RaceLabVariantResult.explanation. */
+function explainVariant(variant: RaceLabVariant, runs: RaceLabRun[]): string {
+  const withLoss = runs.filter((run) => run.lost > 0).length;
+  if (variant !== 'plain') {
+    return withLoss === 0
+      ? `no run lost an update: ${variant === 'atomic' ? 'each increment is one indivisible step' : 'the lock lets one worker at a time read and write'}`
+      : `${withLoss} of ${runs.length} runs lost updates: a bug in the ${variant} variant`;
+  }
+  const clean = runs.filter((run) => run.lost === 0);
+  if (clean.length === 0) return `every run lost updates (${runs.length} of ${runs.length})`;
+  const apart = clean.filter((run) => run.overlapMs === 0).length;
+  const why = [
+    apart > 0 ? `in ${apart} the loops did not overlap at all (a late start, or too few free cores)` : '',
+    apart < clean.length ? `in ${clean.length - apart} the loops overlapped but no two workers read the same value` : '',
+  ];
+  return `${withLoss} of ${runs.length} runs lost updates; ${clean.length} lost none (${why.filter(Boolean).join('; ')}); run again`;
+}
+
+const COLORS: Record<RaceLabVariant, string> = { plain: '#d62728', atomic: '#2ca02c', lock: '#1f77b4' };
 
 /**
  * The final counter of every run, one column of dots per variant (a strip chart),
@@ -253,7 +282,7 @@ export function raceLabDistributionChart(result: RaceLabResult): ChartConfigurat
     label: `${entry.variant}: ${entry.runsWithLostUpdates}/${entry.runs.length} runs lost updates`,
     // A fixed horizontal spread (no randomness) so equal values do not hide each other.
     data: entry.runs.map((run) => ({ x: column + (((run.run * 7) % 11) - 5) * 0.04, y: run.final })),
-    backgroundColor: COLOURS[entry.variant],
+    backgroundColor: COLORS[entry.variant],
     pointRadius: 5,
   }));
   datasets.push({
@@ -308,7 +337,7 @@ export function raceLabCostChart(result: RaceLabResult): ChartConfiguration {
         {
           label: 'median time of one run (ms)',
           data: variants.map((entry) => entry.medianMs),
-          backgroundColor: variants.map((entry) => COLOURS[entry.variant]),
+          backgroundColor: variants.map((entry) => COLORS[entry.variant]),
         },
       ],
     },

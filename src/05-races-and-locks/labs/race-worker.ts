@@ -8,7 +8,7 @@
  * update is lost. It is written with `Atomics.load` and `Atomics.store` on
  * purpose: each of the two is indivisible, the pair is not, exactly like
  * `contador += 1` (read, add, write). The naive `cells[0] = cells[0] + 1` is
- * not a fair demo, because the optimising compiler (TurboFan) may keep the value
+ * not a fair demo, because the optimizing compiler (TurboFan) may keep the value
  * in a register and touch memory once: measured here, that loop either lost almost
  * every update (one store at the end) or none (it finished before the other worker
  * started). Atomics operations are never merged or hoisted, so every iteration
