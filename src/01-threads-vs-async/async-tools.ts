@@ -9,7 +9,7 @@
  * | `gather(..., return_exceptions=True)` | `gather(ps, { returnExceptions: true })` |
  * | a `Semaphore(n)` around each task | `mapLimit(items, n, fn)` (p-limit) |
  *
- * Every wait can be cancelled with an AbortSignal and leaves no timer behind.
+ * Every wait can be canceled with an AbortSignal and leaves no timer behind.
  */
 import pLimit from 'p-limit';
 import { checkFunction, checkPositiveInteger, checkSignal, checkTimeout, checkWaitTimeout, describeValue } from '../engine/validate.js';
@@ -56,7 +56,7 @@ export interface WithTimeoutOptions {
 /**
  * Waits for `work` at most `ms` milliseconds. `work` is a promise, or a function
  * that receives an AbortSignal: that signal aborts at the deadline, so the work
- * can stop itself (a promise alone cannot be cancelled; it just stops being waited for).
+ * can stop itself (a promise alone cannot be canceled; it just stops being waited for).
  */
 export function withTimeout<T>(
   work: Promise<T> | ((signal: AbortSignal) => Promise<T>),

@@ -15,7 +15,7 @@ export function computeJob(rounds: number): number {
 
 /**
  * How many rounds of `computeJob` take about `ms` milliseconds on this thread,
- * once the JIT has optimised it (a first, cold measurement would make every
+ * once the JIT has optimized it (a first, cold measurement would make every
  * later job much shorter than asked).
  */
 export function calibrateJob(ms: number): number {

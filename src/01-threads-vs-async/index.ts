@@ -18,6 +18,6 @@ export {
   type WithTimeoutOptions,
 } from './async-tools.js';
 export { LagMeter, measureLag, type LagStats, type LagMeterOptions } from './lag-meter.js';
-export { Timeline, timelineChart, traceSpan, currentLane, now, type Span } from './timeline.js';
-export { compareIoModes, runIoJob, SEED_IO_JOBS, type IoMode, type IoModeResult, type IoJobName } from './io-demo.js';
+export { Timeline, timelineChart, traceSpan, currentLane, now, type Span, type TimelineChartOptions } from './timeline.js';
+export { compareIoModes, runIoJob, SEED_IO_JOBS, IO_JOB_COLORS, type IoMode, type IoModeResult, type IoJobName } from './io-demo.js';
 export { compareCpuModes, runCpuJob, type CpuMode, type CpuModeResult } from './cpu-demo.js';

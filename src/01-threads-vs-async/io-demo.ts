@@ -38,6 +38,17 @@ export const SEED_IO_JOBS = [
 ] as const;
 
 export type IoJobName = (typeof SEED_IO_JOBS)[number]['job'];
+
+/**
+ * One color per job, for every chart of these jobs: the notebook's timeline
+ * and slide 01's (src/course/slide-charts.ts draws it with `compareIoModes` too).
+ */
+export const IO_JOB_COLORS: Readonly<Record<IoJobName, string>> = Object.freeze({
+  file: '#4e79a7',
+  api: '#f28e2b',
+  database: '#59a14f',
+  download: '#e15759',
+});
 export type IoMode = 'sequential' | 'concurrent' | 'threads';
 
 export interface IoJobSettings {
@@ -140,7 +151,7 @@ export async function compareIoModes(
   const { server, url } = await startDemoServer();
   const folder = await mkdtemp(join(tmpdir(), 'io-demo-'));
   const settings: IoJobSettings = { url, folder, scale };
-  const timeline = new Timeline();
+  const timeline = new Timeline({ colors: IO_JOB_COLORS });
   const results: IoModeResult[] = [];
   let origin: number | undefined;
   try {

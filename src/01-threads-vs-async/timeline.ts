@@ -26,7 +26,7 @@ export interface Span {
   start: number;
   /** Epoch ms, >= start. */
   end: number;
-  /** Spans of one group share a colour and a legend entry (default: the label). */
+  /** Spans of one group share a color and a legend entry (default: the label). */
   group?: string;
 }
 
@@ -54,8 +54,23 @@ export async function traceSpan<T>(
   return { result, span };
 }
 
+export interface TimelineChartOptions {
+  /**
+   * A fixed color for each group named here (group → CSS color), so one job
+   * keeps its color in every chart that shows it (a notebook's and a slide's).
+   * Other groups take the palette's colors that are left, in order.
+   */
+  colors?: Readonly<Record<string, string>>;
+}
+
 export class Timeline {
   readonly #spans: Span[] = [];
+  readonly #chartOptions: TimelineChartOptions;
+
+  /** `options.colors` fixes the color of the groups it names in `chart()`. */
+  constructor(options: TimelineChartOptions = {}) {
+    this.#chartOptions = checkChartOptions(options);
+  }
 
   /** All spans recorded, in the order they were added. */
   get spans(): readonly Span[] {
@@ -124,7 +139,7 @@ export class Timeline {
 
   /** A Gantt-style chart.js configuration (horizontal floating bars, one row per lane). */
   chart(title = 'Timeline'): ChartConfiguration {
-    return timelineChart(this.#spans, title);
+    return timelineChart(this.#spans, title, this.#chartOptions);
   }
 }
 
@@ -132,23 +147,30 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948
 
 /**
  * Spans as a Gantt chart: one row per lane, one bar per span from its start to
- * its end (ms since the first span started), one colour per group.
+ * its end (ms since the first span started), one color per group: the one
+ * `options.colors` gives it, or the next palette color not taken.
  */
-export function timelineChart(spans: readonly Span[], title = 'Timeline'): ChartConfiguration {
+export function timelineChart(spans: readonly Span[], title = 'Timeline', options: TimelineChartOptions = {}): ChartConfiguration {
   if (!Array.isArray(spans)) throw new TypeError(`spans must be an array of spans, got ${describeValue(spans)}`);
+  const fixed = checkChartOptions(options).colors ?? {};
   const checked = spans.map(checkSpan);
   const origin = checked.length ? Math.min(...checked.map((s) => s.start)) : 0;
   const lanes = [...new Set(checked.map((s) => s.lane))];
   const groups = [...new Set(checked.map((s) => s.group ?? s.label))];
+  const taken = new Set(Object.values(fixed));
+  const free = PALETTE.filter((color) => !taken.has(color));
+  const palette = free.length > 0 ? free : PALETTE;
+  let next = 0;
+  const colorOf = (group: string): string => (Object.hasOwn(fixed, group) ? fixed[group] : palette[next++ % palette.length]);
   const range = checked.length ? Math.max(...checked.map((s) => s.end)) - origin : 0;
   // Spans too short to see (a 1 ms write on a 2 s axis) are drawn as thin ticks instead of vanishing.
   const minimumWidth = Math.max(0.5, range / 150);
-  const datasets = groups.map((group, index) => ({
+  const datasets = groups.map((group) => ({
     label: group,
     data: checked
       .filter((s) => (s.group ?? s.label) === group)
       .map((s) => ({ x: [s.start - origin, Math.max(s.end - origin, s.start - origin + minimumWidth)], y: s.lane })),
-    backgroundColor: PALETTE[index % PALETTE.length],
+    backgroundColor: colorOf(group),
     borderColor: '#333',
     borderWidth: 1,
     grouped: false,
@@ -170,6 +192,19 @@ export function timelineChart(spans: readonly Span[], title = 'Timeline'): Chart
       },
     },
   } as ChartConfiguration;
+}
+
+function checkChartOptions(options: TimelineChartOptions): TimelineChartOptions {
+  const colors = options?.colors;
+  const ok =
+    options !== null &&
+    typeof options === 'object' &&
+    (colors === undefined ||
+      (colors !== null && typeof colors === 'object' && Object.values(colors).every((color) => typeof color === 'string' && color !== '')));
+  if (!ok) {
+    throw new TypeError(`options.colors must map group names to CSS colors, got ${describeValue(colors ?? options)}`);
+  }
+  return options;
 }
 
 function checkSpan(span: Span): Span {

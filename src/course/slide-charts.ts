@@ -9,9 +9,7 @@
  */
 import type { ChartConfiguration } from 'chart.js';
 import { availableParallelism } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Thread } from '../01-threads-vs-async/thread.js';
-import { now, timelineChart, traceSpan, type Span } from '../01-threads-vs-async/timeline.js';
+import { compareIoModes } from '../01-threads-vs-async/io-demo.js';
 import { backpressureChart, measureBackpressure } from '../02-event-loop-and-channels/pipeline.js';
 import { measureTransferCosts, transferCostChart } from '../03-processes-queues-pipes/transfer-costs.js';
 import { measureSpeedup, speedupChart } from '../04-pools/speedup.js';
@@ -22,57 +20,18 @@ import { compareRuntimes } from '../08-penguin-race/compare.js';
 import { monitorChart } from '../09-system-monitor/chart.js';
 import { monitorOptions } from '../09-system-monitor/live.js';
 import { runMonitor } from '../09-system-monitor/monitor.js';
-import type { AnalysedReading } from '../09-system-monitor/analyzer.js';
+import type { AnalyzedReading } from '../09-system-monitor/analyzer.js';
 import type { SlideChartRegistry } from '../slides/chart-registry.js';
 
-/** The seed's four I/O-bound jobs, with its timings scaled down twenty times. */
-const IO_JOBS = [
-  { label: 'API request', ms: 15 },
-  { label: 'DB query', ms: 110 },
-  { label: 'file write', ms: 155 },
-  { label: 'download', ms: 230 },
-] as const;
-
-/** Spans of one run, moved so the run starts at time 0 (each run gets its own lane). */
-function fromZero(spans: Span[], origin: number): Span[] {
-  return spans.map((span) => ({ ...span, start: span.start - origin, end: span.end - origin }));
-}
-
 /**
- * Unit 01: the seed's I/O jobs run one after another, together on the event
- * loop (`Promise.all`), and on four worker threads, as a timeline.
+ * Unit 01: the seed's I/O jobs (its timings scaled down twenty times) run one
+ * after another, together on the event loop (`Promise.all`), and on four
+ * worker threads: the notebook's own demo and chart, so each job has the same
+ * color on the slide as in the notebook (`IO_JOB_COLORS`).
  */
 export async function ioJobsTimeline(): Promise<ChartConfiguration> {
-  type Job = (typeof IO_JOBS)[number];
-  const onLoop = async (job: Job): Promise<Span> => (await traceSpan(job.label, () => sleep(job.ms), { group: job.label })).span;
-  const onWorker = async (job: Job): Promise<Span> => {
-    const thread = new Thread({
-      name: job.label,
-      target: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
-      args: [job.ms],
-    });
-    const started = await traceSpan(job.label, () => (thread.start(), thread.join(10_000)), { group: job.label });
-    return started.span;
-  };
-  const oneAfterAnother = async (): Promise<Span[]> => {
-    const spans: Span[] = [];
-    for (const job of IO_JOBS) spans.push(await onLoop(job));
-    return spans;
-  };
-  const runs: Array<[lane: string, run: () => Promise<Span[]>]> = [
-    ['sequential', oneAfterAnother],
-    ['Promise.all', () => Promise.all(IO_JOBS.map(onLoop))],
-    ['4 worker threads', () => Promise.all(IO_JOBS.map(onWorker))],
-  ];
-  const spans: Span[] = [];
-  for (const [lane, run] of runs) {
-    const origin = now();
-    spans.push(...fromZero(await run(), origin).map((span) => ({ ...span, lane })));
-  }
-  const chart = timelineChart(spans, 'Four I/O-bound jobs: one after another, on the event loop, on workers');
-  // One sub-row per job inside each lane, so jobs that overlap in time do not hide each other.
-  for (const dataset of chart.data.datasets) Object.assign(dataset, { grouped: true, barPercentage: 0.9, categoryPercentage: 0.85 });
-  return chart;
+  const { timeline } = await compareIoModes({ scale: 20 });
+  return timeline.chart('Four I/O-bound jobs: one after another, on the event loop, on workers');
 }
 
 /** Unit 02: a pipeline of channels with each buffer capacity. */
@@ -104,9 +63,9 @@ export async function philosophers(): Promise<ChartConfiguration> {
   return diningChart(await compareDiningStrategies({ meals: 2 }));
 }
 
-/** Unit 09: the monitor on this machine for 2 s: real CPU, memory and lag, and the labelled simulated sensor. */
+/** Unit 09: the monitor on this machine for 2 s: real CPU, memory and lag, and the labeled simulated sensor. */
 export async function monitorReadings(): Promise<ChartConfiguration> {
-  const readings: AnalysedReading[] = [];
+  const readings: AnalyzedReading[] = [];
   await runMonitor(monitorOptions({ count: 10, intervalMs: 200, sensors: ['cpu', 'memory', 'lag', 'simulated'], pool: 'threads' }), {
     onReading: (reading) => void readings.push(reading),
   });

@@ -108,13 +108,13 @@ describe('mapLimit', () => {
       1,
       async (item) => {
         started.push(item);
-        if (item === 1) controller.abort(new Error('cancelled'));
+        if (item === 1) controller.abort(new Error('canceled'));
         await sleep(5);
         return item;
       },
       { signal: controller.signal },
     );
-    await assert.rejects(run, /cancelled/);
+    await assert.rejects(run, /canceled/);
     assert.deepEqual(started, [1]);
   });
 

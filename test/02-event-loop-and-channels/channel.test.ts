@@ -128,8 +128,8 @@ describe('Channel', () => {
     const channel = new Channel<string>(0);
     const controller = new AbortController();
     const receiving = channel.recv({ signal: controller.signal });
-    controller.abort(new Error('cancelled'));
-    await assert.rejects(receiving, /cancelled/);
+    controller.abort(new Error('canceled'));
+    await assert.rejects(receiving, /canceled/);
     const sent = track(channel.send('kept'));
     await settle();
     assert.equal(sent.done, false, 'the withdrawn receiver did not take the value');
@@ -137,8 +137,8 @@ describe('Channel', () => {
 
     const sendController = new AbortController();
     const sending = channel.send('dropped', { signal: sendController.signal });
-    sendController.abort(new Error('send cancelled'));
-    await assert.rejects(sending, /send cancelled/);
+    sendController.abort(new Error('send canceled'));
+    await assert.rejects(sending, /send canceled/);
     const next = channel.recv();
     await channel.send('after');
     assert.deepEqual(await next, { value: 'after', ok: true }, 'the withdrawn value was not delivered');
