@@ -35,13 +35,13 @@ export async function runProgram(file: string, args: readonly string[] = [], opt
   const lines: string[] = [];
   let stderr = '';
   let partial = '';
-  let signalledAt = 0;
+  let signaledAt = 0;
   let timer: NodeJS.Timeout | undefined;
   const sendSignal = () => {
     if (!options.signal || timer) return;
     timer = setTimeout(() => {
       lines.push(`--- ${options.signal} sent ---`);
-      signalledAt = performance.now();
+      signaledAt = performance.now();
       child.kill(options.signal);
     }, afterMs);
   };
@@ -60,7 +60,7 @@ export async function runProgram(file: string, args: readonly string[] = [], opt
   try {
     const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     if (partial) lines.push(partial);
-    return { lines, stderr, exitCode, stopMs: signalledAt ? performance.now() - signalledAt : 0 };
+    return { lines, stderr, exitCode, stopMs: signaledAt ? performance.now() - signaledAt : 0 };
   } finally {
     clearTimeout(timer);
     clearTimeout(guard);

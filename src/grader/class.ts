@@ -105,7 +105,7 @@ export async function gradeClass(course: Course, classDir: string, options: Clas
               'refused' in located
                 ? notGraded(exercise, located.refused)
                 : await grade(course, exercise, located.folder, { ...options, isolation, typeChecker: checker, runId }, submission);
-            if (options.signal?.aborted) return; // cut short: not graded, rather than graded as "cancelled"
+            if (options.signal?.aborted) return; // cut short: not graded, rather than graded as "canceled"
           } catch (error) {
             if (options.signal?.aborted) return;
             result = graderError(exercise, error, performance.now() - started);

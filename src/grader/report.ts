@@ -66,22 +66,22 @@ function escapeHtml(text: string): string {
 
 /** An HTML table of one exercise's tests, for a notebook cell. */
 export function formatHtml(exercise: ExerciseResult): string {
-  const colour = { pass: '#1a7f37', fail: '#cf222e', error: '#9a6700' } as const;
+  const color = { pass: '#1a7f37', fail: '#cf222e', error: '#9a6700' } as const;
   const cell = 'style="padding:2px 8px;text-align:left;vertical-align:top"';
   const rows = exercise.tests.map(
     (test) =>
       `<tr><td ${cell}>${escapeHtml(test.name)}${test.hidden ? ' <i>(hidden)</i>' : ''}</td>` +
       `<td ${cell}>${formatPoints(test.points, test.maxPoints)}</td>` +
-      `<td ${cell}><b style="color:${colour[test.status]}">${test.status}</b></td>` +
+      `<td ${cell}><b style="color:${color[test.status]}">${test.status}</b></td>` +
       `<td ${cell}><pre style="margin:0;white-space:pre-wrap">${escapeHtml(test.message ?? '')}</pre></td></tr>`,
   );
   const message = exercise.message
-    ? `<pre style="white-space:pre-wrap;color:${colour[exercise.status]}">${escapeHtml(exercise.message)}</pre>`
+    ? `<pre style="white-space:pre-wrap;color:${color[exercise.status]}">${escapeHtml(exercise.message)}</pre>`
     : '';
   const sandbox = exercise.sandbox ? `<p style="color:#cf222e"><b>${escapeHtml(exercise.sandbox)}</b></p>` : '';
   return (
     `<div><b>${escapeHtml(exercise.title)}</b> (${escapeHtml(exercise.exercise)}): ` +
-    `<b style="color:${colour[exercise.status]}">${exercise.status}</b>, ${formatPoints(exercise.points, exercise.maxPoints)} points` +
+    `<b style="color:${color[exercise.status]}">${exercise.status}</b>, ${formatPoints(exercise.points, exercise.maxPoints)} points` +
     sandbox +
     message +
     (rows.length > 0

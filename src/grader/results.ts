@@ -1,5 +1,5 @@
 /**
- * The shape of a grading result, modelled on Exercism's results.json (version
+ * The shape of a grading result, modeled on Exercism's results.json (version
  * 3): a status (pass, fail, error), a message when the tests could not run to
  * the end, and per test a name, status, message and output capped at 500
  * characters, with the test's code for visible tests. Points are added, as

@@ -292,7 +292,7 @@ describe('slides: the course decks', function () {
         (failed as { stderr: string }).stderr,
         /error: no deck called 42-nothing in .*slides; the decks are: 01-threads-vs-async\.md/,
       );
-      assertUsageError(await runCli(cli, ['--colour']), /^error: unknown option --colour; usage: npm run slides/);
+      assertUsageError(await runCli(cli, ['--color']), /^error: unknown option --color; usage: npm run slides/);
       assertUsageError(await runCli(cli, ['05', '--out']), /^error: --out needs a value$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

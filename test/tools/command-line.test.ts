@@ -45,8 +45,8 @@ describe('engine: the command line (util.parseArgs)', () => {
 
   it('names the first mistake: unknown option, missing value, flag with a value, unexpected argument', () => {
     assert.equal(
-      refusal(() => parseCommandLine(['--colour'], spec)),
-      `unknown option --colour; ${spec.usage}`,
+      refusal(() => parseCommandLine(['--color'], spec)),
+      `unknown option --color; ${spec.usage}`,
     );
     assert.equal(
       refusal(() => parseCommandLine(['-x'], spec)),

@@ -81,7 +81,7 @@ describe('pipeline', () => {
     assert.equal(results.length, 1000);
   });
 
-  it('cancelling with the signal rejects with its reason, closes the source and ends every stage [2 pts]', async () => {
+  it('canceling with the signal rejects with its reason, closes the source and ends every stage [2 pts]', async () => {
     const { values, state } = countingSource(1_000_000);
     const controller = new AbortController();
     const calls = { started: 0, active: 0 };
@@ -99,7 +99,7 @@ describe('pipeline', () => {
     await sleep(30);
     const reason = new Error('stop now');
     controller.abort(reason);
-    await assert.rejects(withTimeout(running, 2000, { label: 'the cancelled pipeline' }), (error) => error === reason);
+    await assert.rejects(withTimeout(running, 2000, { label: 'the canceled pipeline' }), (error) => error === reason);
     assert.equal(state.closed, true, "the source's iterator was not closed (return() not called)");
     assert.equal(calls.active, 0, 'a stage call was still running after runStages rejected');
     const startedAtRejection = calls.started;

@@ -16,7 +16,7 @@
  */
 import { Channel } from 'course-kit/02-event-loop-and-channels/channel';
 
-/** One stage: turns a value into the next one (sync or async). `signal` aborts when the pipeline is cancelled. */
+/** One stage: turns a value into the next one (sync or async). `signal` aborts when the pipeline is canceled. */
 // `any`, not `unknown`: a stage written for numbers, `(x: number) => x * 2`, must fit.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Stage = (value: any, signal: AbortSignal) => unknown;

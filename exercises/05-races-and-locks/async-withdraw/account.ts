@@ -5,7 +5,7 @@
  * One thread, no workers, and still a race (pitfall 3): at every `await`, other
  * tasks run. Ten withdrawals of 30 from a balance of 100 all check "100 >= 30",
  * all wait for the ledger, then all debit: the balance ends at -200. The check and
- * the act must happen with nobody else in between, so each account serialises its
+ * the act must happen with nobody else in between, so each account serializes its
  * operations with an AsyncLock held across the await.
  *
  * A transfer needs TWO accounts' locks. Two transfers in opposite directions
@@ -44,7 +44,7 @@ function checkAmount(amount: number): void {
 export class Account {
   readonly id: string;
   readonly ledger: Ledger;
-  /** Serialises this account's operations (AsyncLock from the kit: acquire() → release function, runExclusive(fn)). */
+  /** Serializes this account's operations (AsyncLock from the kit: acquire() → release function, runExclusive(fn)). */
   readonly lock = new AsyncLock();
   #balance: number;
 

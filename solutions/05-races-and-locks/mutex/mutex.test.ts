@@ -88,7 +88,7 @@ const waitAsync = (
 ).waitAsync;
 
 /** Resolves once `cells[index]` has reached `value` (a worker's signal); rejects after `ms`. */
-async function signalled(cells: Int32Array, index: number, value: number, what: string, ms = 6000): Promise<void> {
+async function signaled(cells: Int32Array, index: number, value: number, what: string, ms = 6000): Promise<void> {
   const deadline = performance.now() + ms;
   for (let seen = Atomics.load(cells, index); seen < value; seen = Atomics.load(cells, index)) {
     const left = deadline - performance.now();
@@ -160,13 +160,13 @@ describe('mutex', () => {
         assert.equal(mutex.tryLock(), true, 'the worker did not release the mutex');
         Atomics.store(cells, HELD, round);
         Atomics.notify(cells, HELD);
-        await signalled(cells, ABOUT_TO_LOCK, round, 'the worker should call lock()');
+        await signaled(cells, ABOUT_TO_LOCK, round, 'the worker should call lock()');
         await sleep(pauseMs);
         assert.equal(Atomics.load(cells, GOT_IT), round - 1, 'lock() let the worker in while the main thread held the mutex');
         mutex.unlock();
         // Threads still asleep on the mutex's cell: unlock() must have woken the worker (this wakes it if not).
         assert.equal(Atomics.notify(cell, 0, 1), 0, 'unlock() left the worker asleep in lock(): it must wake a waiting thread');
-        await signalled(cells, GOT_IT, round, 'the worker should get the mutex once it is unlocked');
+        await signaled(cells, GOT_IT, round, 'the worker should get the mutex once it is unlocked');
       }
       assert.deepEqual(await waiter.result, new Array(pausesMs.length).fill(true), 'the worker held the mutex after lock()');
       assert.equal(mutex.holder, 0);

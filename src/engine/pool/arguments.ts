@@ -38,7 +38,7 @@ export interface PoolOptions {
 export interface CallOptions {
   /** Cancels the call: its queued tasks are dropped and its running ones ended. */
   signal?: AbortSignal;
-  /** The whole call must finish within this many ms, or it is cancelled and rejects with a TimeoutError. */
+  /** The whole call must finish within this many ms, or it is canceled and rejects with a TimeoutError. */
   timeout?: number;
 }
 

@@ -23,7 +23,7 @@ export interface CallLimits {
 export type CancelTasks = (owner: TaskOwner, error: unknown, endRunning: boolean) => void;
 
 export class Call implements TaskOwner {
-  cancelled = false;
+  canceled = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly signal: AbortSignal | undefined;
 
@@ -58,7 +58,7 @@ export class Call implements TaskOwner {
   }
 
   succeeded(task: PendingTask, value: unknown): void {
-    if (!this.cancelled) this.handlers.onResult(task.index, value);
+    if (!this.canceled) this.handlers.onResult(task.index, value);
   }
 
   failed(_task: PendingTask, error: unknown): void {
@@ -67,8 +67,8 @@ export class Call implements TaskOwner {
 
   /** Gives up on the call: reports `error` (once) and drops its remaining tasks. */
   abandon(error: unknown, endRunning: boolean): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
+    if (this.canceled) return;
+    this.canceled = true;
     this.release();
     this.cancelTasks(this, error, endRunning);
     this.handlers.onFailure(error);

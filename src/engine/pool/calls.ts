@@ -61,7 +61,7 @@ export function startApply(site: CallSite, method: string, fn: unknown, args: un
       resolve(value);
     };
     const call: Call = new Call(site.cancel, name, () => name, { onResult, onFailure: reject }, { signal, timeout });
-    if (call.cancelled) return;
+    if (call.canceled) return;
     try {
       site.enqueue(createTask(call, entry, 0, argumentList, false))?.catch((error: unknown) => call.abandon(error, false));
     } catch (error) {
@@ -96,13 +96,13 @@ async function submitAll(
     if (Symbol.iterator in payloads) {
       // A plain loop for arrays: no await per item unless the queue is full.
       for (const payload of payloads) {
-        if (call.cancelled) break;
+        if (call.canceled) break;
         const waiting = site.enqueue(createTask(call, entry, index++, payload, chunked));
         if (waiting) await waiting;
       }
     } else {
       for await (const payload of payloads) {
-        if (call.cancelled) break;
+        if (call.canceled) break;
         const waiting = site.enqueue(createTask(call, entry, index++, payload, chunked));
         if (waiting) await waiting;
       }

@@ -47,7 +47,7 @@ export class WorkerCrashError extends Error {
   }
 }
 
-/** A call cancelled with an AbortSignal (queued tasks dropped, running ones ended). */
+/** A call canceled with an AbortSignal (queued tasks dropped, running ones ended). */
 export class PoolAbortError extends Error {
   override name = 'AbortError';
 }

@@ -2,14 +2,14 @@
  * One unit of work inside the pool, and the call (map, apply, imap...) it
  * belongs to. A task is a function number plus a payload: the arguments of one
  * call, or a chunk of items to map over. The call is told when each of its tasks
- * succeeds or fails, and a call can be cancelled as a whole.
+ * succeeds or fails, and a call can be canceled as a whole.
  */
 import type { FunctionEntry } from './functions.js';
 
 /** A public call (e.g. one `pool.map(...)`) that owns some tasks. */
 export interface TaskOwner {
   /** True once the call no longer wants results (aborted, timed out, or already failed). */
-  readonly cancelled: boolean;
+  readonly canceled: boolean;
   /** Names task number `index` of this call in error messages, e.g. "task 3 of map(square)". */
   describe(index: number): string;
   succeeded(task: PendingTask, value: unknown): void;

@@ -73,7 +73,7 @@ export interface SandboxLimits {
   outputLimitBytes?: number;
 }
 
-export type StopReason = 'timeout' | 'memory' | 'threads' | 'processes' | 'output' | 'cancelled';
+export type StopReason = 'timeout' | 'memory' | 'threads' | 'processes' | 'output' | 'canceled';
 
 export interface SandboxOutcome {
   /** The judge's events, each verified. */
@@ -309,7 +309,7 @@ export function runSandbox(run: SandboxRun): Promise<SandboxOutcome> {
         stop('processes', `started too many processes (${tree.length - helpers}, the limit is ${maxProcesses})`);
       }
     }, WATCH_EVERY_MS);
-    const onAbort = () => stop('cancelled', 'cancelled');
+    const onAbort = () => stop('canceled', 'canceled');
     run.signal?.addEventListener('abort', onAbort, { once: true });
     if (run.signal?.aborted) onAbort();
 
