@@ -1,0 +1,15 @@
+/**
+ * A real redis-server for a test file: start it in `before`, stop it in `after`.
+ * It is started without the test run's leftover marker (see no-leftovers.ts),
+ * since it belongs to the whole file, not to the test running when it started;
+ * its keeper still ends it if this process dies.
+ */
+import { startRedisServer, type RedisServerOptions, type RunningRedis } from '../../src/engine/redis/index.js';
+
+const MARKER = 'COURSE_KIT_TEST_RUN';
+
+export function startTestRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
+  const env = { ...process.env };
+  delete env[MARKER];
+  return startRedisServer({ ...options, env });
+}
