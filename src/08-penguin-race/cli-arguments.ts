@@ -11,6 +11,10 @@
  *   --clock real|virtual   virtual: no real waiting, an exact replay of the seed
  *   --time-limit ms    end the race after this long (race time)
  *   --host h --port p  net runtime: where the server listens (default 127.0.0.1, any free port)
+ *   --deny-rate p      extra rule: refuse a move at random with probability p ('busy')
+ *   --refuse-stale     extra rule: refuse a move asked from a cell the penguin has left
+ *   --homing-flies     extra rule: flies home in on their penguin
+ *   (without the three extra rules, the race follows seed 000's rules)
  *   --no-animation     no live track (the final table only)
  *   --json             print the result as JSON (for scripts)
  *   --help, -h         these options
@@ -27,7 +31,8 @@ export interface RaceCommand {
 
 export const RACE_USAGE = `usage: npm run race -- [--runtime async|threads|processes|net] [--penguins N] [--flies M]
        [--length L] [--seed S] [--latency a-b] [--think a-b] [--fly-interval a-b]
-       [--clock real|virtual] [--time-limit ms] [--host h] [--port p] [--no-animation] [--json]`;
+       [--clock real|virtual] [--time-limit ms] [--host h] [--port p] [--deny-rate p]
+       [--refuse-stale] [--homing-flies] [--no-animation] [--json]`;
 
 /** "5-20" → [5, 20]; "7" → [7, 7]. */
 export function parseMsRange(text: string, flag: string): MsRange {
@@ -53,12 +58,15 @@ const VALUE_FLAGS = {
   'time-limit': { option: 'timeLimitMs', read: readWholeNumber },
   host: { option: 'host', read: (text) => text },
   port: { option: 'port', read: readWholeNumber },
+  'deny-rate': { option: 'denyRate', read: readProbability },
 } satisfies Record<string, { option: keyof RaceOptions; read: (text: string, flag: string) => unknown }>;
 
 type ValueFlag = keyof typeof VALUE_FLAGS;
 
 const RACE_FLAGS = {
   ...(Object.fromEntries(Object.keys(VALUE_FLAGS).map((flag) => [flag, { type: 'string' }])) as Record<ValueFlag, { type: 'string' }>),
+  'refuse-stale': { type: 'boolean' },
+  'homing-flies': { type: 'boolean' },
   'no-animation': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -71,7 +79,17 @@ export function parseRaceArguments(argv: readonly string[]): RaceCommand {
     const text = values[flag as ValueFlag];
     if (text !== undefined) options[option] = read(text, `--${flag}`);
   }
+  if (values['refuse-stale']) options.refuseStale = true;
+  if (values['homing-flies']) options.homingFlies = true;
   return { options: options as RaceOptions, animation: !values['no-animation'], json: values.json ?? false, help: values.help ?? false };
+}
+
+/** "0.1" → 0.1, a probability from 0 to 1. */
+function readProbability(text: string, flag: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0 && value <= 1))
+    throw new UsageError(`${flag} must be a probability from 0 to 1, like 0.1, got "${text}"`);
+  return value;
 }
 
 /** The flag that sets each race option (the track length bounds the step, so --length answers for maxStep). */

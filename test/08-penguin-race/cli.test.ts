@@ -41,6 +41,16 @@ describe('08 penguin race: the command line', function () {
     assert.throws(() => parseRaceArguments(['--speed', '3']), /unknown option --speed/);
   });
 
+  it("the seed's rules unless an extra rule is named: --deny-rate, --refuse-stale, --homing-flies", () => {
+    assert.deepEqual(parseRaceArguments([]).options, {});
+    const command = parseRaceArguments(['--deny-rate', '0.1', '--refuse-stale', '--homing-flies']);
+    assert.deepEqual(command.options, { denyRate: 0.1, refuseStale: true, homingFlies: true });
+    assert.throws(
+      () => parseRaceArguments(['--deny-rate', '1.5']),
+      /^UsageError: --deny-rate must be a probability from 0 to 1, like 0.1, got "1.5"$/,
+    );
+  });
+
   it('exits with 2 and one line on stderr for a bad option', async () => {
     for (const [args, message] of [
       [['--penguins', '0'], /^race: --penguins must be an integer from 1 to 1000000, got 0 \(--help shows the options\)$/],
