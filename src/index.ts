@@ -14,4 +14,5 @@ export * from './06-daemons/index.js';
 export * from './07-deadlock-and-starvation/index.js';
 export * from './08-penguin-race/index.js';
 export * from './09-system-monitor/index.js';
+export * from './10-beyond-one-machine/index.js';
 export { check, type CheckResult, type CheckOptions } from './grader/check.js';

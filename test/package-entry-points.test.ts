@@ -25,6 +25,7 @@ describe('package entry points', () => {
       '07-deadlock-and-starvation',
       '08-penguin-race',
       '09-system-monitor',
+      '10-beyond-one-machine',
       'notebook',
     ]);
   });

@@ -24,11 +24,19 @@
  * each reading printed as the seed does (the bar line, then "cpu: NORMAL"), an
  * end marker per sensor, get with a 1 s timeout, 0.5 s per analysis, one at a
  * time unless --analysis concurrent.
+ *
+ * With --stream [URL], every reading taken is also appended to the Redis Stream
+ * monitor:readings (stream-publisher.ts), for analyzers on other processes or
+ * machines (unit 10). Without a URL: REDIS_URL, else a private Redis started for
+ * the run (its address is printed; it ends with the monitor). An address that
+ * does not answer: one line naming --stream within 5 s, exit code 2.
  */
 import { ShutdownCoordinator, type ShutdownReport } from '../06-daemons/shutdown.js';
-import { runCommand } from '../engine/command-line.js';
+import { runCommand, UsageError } from '../engine/command-line.js';
+import { RedisConnectError, RedisNotInstalledError } from '../engine/redis/index.js';
 import { SystemMonitor, type MonitorResult } from './monitor.js';
 import { intervalFor, parseMonitorArguments, type MonitorOptions } from './options.js';
+import { openReadingStream, type ReadingStream } from './stream-publisher.js';
 import { formatSummary } from './summary.js';
 import { formatReading, formatSeedReading, useColor } from './view.js';
 
@@ -53,10 +61,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   // Messages share stdout with the readings, except in JSON mode.
   const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
 
+  const stream = options.stream === undefined ? undefined : await openStream(options.stream);
+
   say('=== Monitoring system started ===');
   say(`${describeRun(options)}\n`);
+  if (stream) {
+    const where = stream.embedded ? ' (a private Redis started for this run: it ends with the monitor)' : '';
+    say(`Publishing every reading to the stream ${stream.publisher.stream} at ${stream.url}${where}\n`);
+  }
 
   const monitor = new SystemMonitor(options, {
+    onTaken: stream ? (reading) => stream.publisher.send(reading) : undefined,
     onReading(reading) {
       if (options.json) console.log(JSON.stringify({ type: 'reading', ...reading }));
       else console.log(options.seedProfile ? formatSeedReading(reading, color) : formatReading(reading, color));
@@ -70,6 +85,12 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (reason === 'SIGINT' || reason === 'SIGTERM') say('\n\nStopping the system early...');
       await monitor.stop();
       result = await running;
+    })
+    .register('publish what is left to the stream, disconnect', async () => {
+      if (!stream) return;
+      const { published, failed, error } = await stream.close();
+      say(`\n${published} readings published to the stream ${stream.publisher.stream} at ${stream.url}`);
+      if (failed > 0) throw new Error(`${failed} readings were not published: ${error?.message}`);
     })
     .register('print the summary', () => {
       if (!result) return;
@@ -96,6 +117,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   const report = await coordinator.shutdown(finished.reason);
   reportFailedSteps(report);
   if (!report.clean) process.exitCode = 1;
+}
+
+/** The stream's Redis, or a UsageError naming --stream (one line, exit code 2). */
+async function openStream(url: string): Promise<ReadingStream> {
+  try {
+    return await openReadingStream(url);
+  } catch (error) {
+    if (error instanceof RedisConnectError || error instanceof RedisNotInstalledError) throw new UsageError(`--stream: ${error.message}`);
+    throw error;
+  }
 }
 
 function reportFailedSteps(report: ShutdownReport): void {

@@ -44,3 +44,14 @@ export { SummaryBuilder, formatSummary, type SensorSummary } from './summary.js'
 export { monitorChart, axisFor, type MonitorChartOptions } from './chart.js';
 export { watchMonitor, monitorOptions, expectedRunMs, type WatchMonitorOptions } from './live.js';
 export { runMonitorProgram } from './run-cli.js';
+export {
+  StreamPublisher,
+  openReadingStream,
+  readingToFields,
+  readingFromFields,
+  DEFAULT_STREAM,
+  DEFAULT_STREAM_CAP,
+  type StreamReading,
+  type StreamPublisherOptions,
+  type ReadingStream,
+} from './stream-publisher.js';

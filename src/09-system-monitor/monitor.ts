@@ -34,6 +34,8 @@ import type { AnalyzedReading } from './analyzer.js';
 export interface MonitorHooks {
   /** Called with every analyzed reading, in the order the queue gave them. */
   onReading?(reading: AnalyzedReading): void;
+  /** Called with every reading as soon as a sensor took it, before it is queued (the CLI's --stream publishes it). */
+  onTaken?(reading: RawReading): void;
   /** Stops the monitor as `stop()` does. */
   signal?: AbortSignal;
   /** Sensors to use instead of the ones named in the options (tests). */
@@ -197,6 +199,7 @@ export class SystemMonitor {
             seq: ++seq,
           };
           this.#summary.taken(sensor.name);
+          this.#hooks.onTaken?.(reading);
           await this.#queue.put(reading);
           if (!sentinels && count !== undefined && seq >= count) reachedCount();
         },

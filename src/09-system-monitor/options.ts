@@ -18,6 +18,9 @@
  *                        1.8 s, 5 readings each, an end marker per sensor, get with a 1 s
  *                        timeout, 0.5 s per analysis (--count, --analysis, --pool, --workers,
  *                        --threshold, --json still apply; --interval and --sensors do not)
+ *   --stream [URL]       also publish every reading taken to the Redis Stream monitor:readings
+ *                        (XADD, capped near 10,000 entries) at URL (redis://host:port), else
+ *                        REDIS_URL, else on a private Redis started for the run
  */
 import { parseCommandLine, readOneOf, readWholeNumber, UsageError } from '../engine/command-line.js';
 import { SENSOR_NAMES, type SensorName } from './sensors.js';
@@ -51,6 +54,11 @@ export interface MonitorOptions {
   analysis: AnalysisMode;
   /** The run is the seed's (--seed-profile): the CLI prints the seed's two lines per reading. */
   seedProfile: boolean;
+  /**
+   * Publish every reading taken to a Redis Stream (--stream): at this URL; '' for REDIS_URL,
+   * else a Redis started for the run; undefined: no stream.
+   */
+  stream?: string;
 }
 
 export type AnalysisMode = 'sequential' | 'concurrent';
@@ -63,7 +71,7 @@ export const DEFAULT_SENSORS: SensorName[] = ['cpu', 'memory', 'temperature', 'l
 const MONITOR_USAGE =
   'usage: npm run monitor -- [--interval 1s] [--count n] [--duration 30s] [--threshold 70|cpu=80,...] ' +
   '[--sensors cpu,memory,...] [--workers n] [--pool processes|threads] [--seed n] [--json] ' +
-  '[--analysis sequential|concurrent] [--seed-profile]';
+  '[--analysis sequential|concurrent] [--seed-profile] [--stream [redis://host:port]]';
 
 /** A bad value found by the monitor's own checks (a duration, a threshold, a sensor). */
 export class MonitorOptionError extends UsageError {
@@ -110,9 +118,29 @@ function parseSensors(text: string): SensorName[] {
     });
 }
 
+/** `--stream` takes an optional value: given alone (last, or before another option), it is `--stream=`. */
+function streamWithoutValue(argv: readonly string[]): string[] {
+  return argv.map((word, i) => (word === '--stream' && (i + 1 >= argv.length || argv[i + 1].startsWith('-')) ? '--stream=' : word));
+}
+
+/** A Redis address: redis://host:port (a password may be in it: redis://:secret@host:port). */
+function parseStreamUrl(text: string): string {
+  if (text === '') return text;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'redis:' || url.hostname === '') {
+    throw new MonitorOptionError(`--stream must be a Redis address like redis://127.0.0.1:6379 (or nothing), got "${text}"`);
+  }
+  return text;
+}
+
 /** Reads the command line (`--name value` pairs and the `--json` flag) into options, with defaults. */
 export function parseMonitorArguments(argv: readonly string[]): MonitorOptions {
-  const { values } = parseCommandLine(argv, {
+  const { values } = parseCommandLine(streamWithoutValue(argv), {
     usage: MONITOR_USAGE,
     options: {
       interval: { type: 'string' },
@@ -127,6 +155,7 @@ export function parseMonitorArguments(argv: readonly string[]): MonitorOptions {
       json: { type: 'boolean' },
       analysis: { type: 'string' },
       'seed-profile': { type: 'boolean' },
+      stream: { type: 'string' },
     },
   });
   const seedRun = values['seed-profile'] ?? false;
@@ -164,6 +193,7 @@ export function parseMonitorArguments(argv: readonly string[]): MonitorOptions {
     analyzeMs: seedRun ? 500 : 0,
     analysis,
     seedProfile: seedRun,
+    ...(values.stream === undefined ? {} : { stream: parseStreamUrl(values.stream) }),
   };
 }
 

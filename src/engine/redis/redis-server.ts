@@ -76,6 +76,7 @@ async function launch(host: string, port: number, options: RedisServerOptions, e
   if (options.password !== undefined) args.push('--requirepass', options.password);
   const keeper = fork(compiledEntry('engine/redis/redis-keeper.ts'), [JSON.stringify({ args, folder })], {
     env,
+    execArgv: [], // not this program's own flags (node -e ... would run its script again)
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => keeper.once('exit', () => resolve()));
@@ -108,6 +109,8 @@ async function launch(host: string, port: number, options: RedisServerOptions, e
     pid,
     stop() {
       stopping ??= (async () => {
+        // Whoever awaits stop() is kept alive until the server is gone (the keeper is unref'd until now).
+        keeper.ref();
         if (keeper.exitCode === null && keeper.signalCode === null && keeper.connected) keeper.send({ stop: true });
         await exited;
       })();
