@@ -185,6 +185,7 @@ export class Client {
       const events = this.#redis.xrevrange(`${QUEUE_PREFIX}:${name}:events`, '+', '-', 'COUNT', 1).then((newest) => {
         const reader = new QueueEvents(name, { connection: this.#connection, prefix: QUEUE_PREFIX, lastEventId: newest[0]?.[0] ?? '0' });
         reader.on('error', () => {});
+        reader.setMaxListeners(0); // every task waiting for its result listens here
         return reader;
       });
       entry = { queue, events, ready: Promise.all([queue.waitUntilReady(), events.then((reader) => reader.waitUntilReady())]) };

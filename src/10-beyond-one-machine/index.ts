@@ -20,3 +20,11 @@ export {
   type HandledEntry,
   type ConsumerCounts,
 } from './streams-consumer.js';
+export {
+  measureDistributionCost,
+  distributionCostChart,
+  type DistributionCost,
+  type DistributionCostOptions,
+  type DistributionCostRow,
+  type RoundTrip,
+} from './distribution-cost.js';

@@ -76,7 +76,11 @@ export class Namespace {
 
   /** Calls a function sent as source, with the namespace as its globals. */
   async apply(fn: FunctionText, args: readonly unknown[]): Promise<unknown> {
-    const compiled = runInContext(`(${fn.source})`, this.#context) as (...args: unknown[]) => unknown;
+    // A global looked up inside a vm context is slow (each lookup goes through the context's
+    // object): the built-ins a computation uses most are bound once, as local constants.
+    const compiled = runInContext(`(() => {\n${FAST_BUILT_INS}\nreturn (${fn.source});\n})()`, this.#context) as (
+      ...args: unknown[]
+    ) => unknown;
     try {
       return await compiled(...args);
     } catch (error) {
@@ -84,6 +88,9 @@ export class Namespace {
     }
   }
 }
+
+/** Built-ins a shipped function sees as local constants (see apply). */
+const FAST_BUILT_INS = 'const { Math, JSON, Array, Object, Number, String, Map, Set, Date, Promise, Error } = globalThis;';
 
 /** Errors made inside the context are not `instanceof Error` here: rebuild them so they are. */
 function asMainRealmError(error: unknown): unknown {

@@ -22,6 +22,7 @@ import { monitorOptions } from '../09-system-monitor/live.js';
 import { runMonitor } from '../09-system-monitor/monitor.js';
 import type { AnalyzedReading } from '../09-system-monitor/analyzer.js';
 import type { SlideChartRegistry } from '../slides/chart-registry.js';
+import { measureDistributionCost } from '../10-beyond-one-machine/distribution-cost.js';
 
 /**
  * Unit 01: the seed's I/O jobs (its timings scaled down twenty times) run one
@@ -84,6 +85,11 @@ export async function raceRuntimes(): Promise<ChartConfiguration> {
   return charts.costs;
 }
 
+/** Unit 10: the same CPU tasks through a 2-engine cluster and a 2-process pool, by task length (a cluster of its own, ended after). */
+export async function distributionCost(): Promise<ChartConfiguration> {
+  return (await measureDistributionCost({ engines: 2 })).chart;
+}
+
 /** The charts decks can name: `![alt](chart:speedup)`. */
 export const slideCharts: SlideChartRegistry = Object.freeze({
   'io-timeline': { unit: '01-threads-vs-async', config: ioJobsTimeline },
@@ -95,4 +101,5 @@ export const slideCharts: SlideChartRegistry = Object.freeze({
   philosophers: { unit: '07-deadlock-and-starvation', config: philosophers },
   'race-runtimes': { unit: '08-penguin-race', config: raceRuntimes },
   'monitor-readings': { unit: '09-system-monitor', config: monitorReadings },
+  'distribution-cost': { unit: '10-beyond-one-machine', config: distributionCost },
 });

@@ -8,14 +8,7 @@ import { compiledEntry } from '../../src/paths.js';
 import { RedisConnectError, type RunningRedis } from '../../src/engine/redis/index.js';
 import { Client, CompositeError, EngineError, startCluster } from '../../src/10-beyond-one-machine/index.js';
 import { launchCluster } from '../../src/10-beyond-one-machine/launch.js';
-import { startTestRedis } from '../harness/test-redis.js';
-
-/** Engines shared by a whole describe block must not carry the test run's leftover marker (see test-redis.ts). */
-function envWithoutMarker(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.COURSE_KIT_TEST_RUN;
-  return env;
-}
+import { envWithoutMarker, startTestRedis } from '../harness/test-redis.js';
 
 function alive(pid: number): boolean {
   try {

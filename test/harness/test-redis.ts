@@ -8,8 +8,13 @@ import { startRedisServer, type RedisServerOptions, type RunningRedis } from '..
 
 const MARKER = 'COURSE_KIT_TEST_RUN';
 
-export function startTestRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
+/** This process's environment without the leftover marker: for processes that belong to a whole test file. */
+export function envWithoutMarker(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env[MARKER];
-  return startRedisServer({ ...options, env });
+  return env;
+}
+
+export function startTestRedis(options: RedisServerOptions = {}): Promise<RunningRedis> {
+  return startRedisServer({ ...options, env: envWithoutMarker() });
 }

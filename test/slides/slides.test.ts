@@ -1,5 +1,5 @@
 /**
- * The course's decks: every unit 01-09 has one, and each builds into a
+ * The course's decks: every unit 01-10 has one, and each builds into a
  * self-contained page (title, 8-14 slides with speaker notes, its chart, every
  * image, script and stylesheet reference resolving with no network), checked
  * by parsing the built HTML. The decks are built into a temporary folder, as
@@ -31,6 +31,7 @@ const UNITS = [
   '07-deadlock-and-starvation',
   '08-penguin-race',
   '09-system-monitor',
+  '10-beyond-one-machine',
 ];
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
