@@ -7,6 +7,7 @@
  * is the median of those per-round ratios: a burst of load from another process
  * hits both sides of one round, and the median drops the rounds it spoiled.
  */
+import { median } from '../src/engine/median.js';
 
 /** One measured side: returns its figure for one run (a rate, or a time). */
 export type Side = () => Promise<number>;
@@ -20,12 +21,7 @@ export interface SideBySide<Name extends PropertyKey> {
   rounds: Record<Name, number>[];
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+export { median };
 
 /**
  * Runs `sides` in `rounds` interleaved rounds; `baseline` names the side every

@@ -9,6 +9,7 @@
  */
 import { checkOptions, checkPositiveInteger } from '../engine/validate.js';
 import { Pool } from './pool.js';
+import { median } from '../engine/median.js';
 
 export interface DispatchCostOptions {
   /** Tiny tasks per run (default 20,000). */
@@ -29,12 +30,6 @@ export interface DispatchCost {
 }
 
 const increment = (x: number) => x + 1;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Runs `tasks` calls of `x + 1` (one `apply` each) through both pools, in alternating rounds. */
 export async function measureDispatchCost(options?: DispatchCostOptions): Promise<DispatchCost> {

@@ -17,6 +17,7 @@ import { calibrateJob, computeJob } from '../01-threads-vs-async/cpu-job.js';
 import { Pool } from '../04-pools/pool.js';
 import { checkOptions, checkPositiveInteger, describeValue } from '../engine/validate.js';
 import { startCluster, type Client } from './client.js';
+import { median } from '../engine/median.js';
 
 export interface DistributionCostOptions {
   /** Task lengths in ms (default [0.1, 1, 10, 100]). */
@@ -65,12 +66,6 @@ export interface DistributionCost {
 
 const DEFAULT_TASK_MS = [0.1, 1, 10, 100];
 const RESULT_TIMEOUT_MS = 60_000;
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { RunningRedis } from '../../src/engine/redis/index.js';
 import { startCluster, type Client } from '../../src/10-beyond-one-machine/index.js';
-import { defaultTaskCount, measureDistributionCost, median } from '../../src/10-beyond-one-machine/distribution-cost.js';
+import { median } from '../../src/engine/median.js';
+import { defaultTaskCount, measureDistributionCost } from '../../src/10-beyond-one-machine/distribution-cost.js';
 import { envWithoutMarker, startTestRedis } from '../harness/test-redis.js';
 
 describe('10 distribution cost: the cluster against the Pool', function () {

@@ -85,6 +85,7 @@ describe('grader: the sandbox test runner', () => {
         it.skip('skipped', () => undefined);
         it('pending without a body');
         it('skips itself', function () {
+          // this.skip() inside the sandbox's runner under test, too: it must report 'pending'.
           this.skip();
         });
       });

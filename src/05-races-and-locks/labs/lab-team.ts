@@ -248,11 +248,3 @@ export function signalChange(cells: Int32Array, index: number): void {
   Atomics.add(cells, index, 1);
   Atomics.notify(cells, index);
 }
-
-/** The median of some numbers (NaN for none). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}

@@ -27,7 +27,8 @@ import { availableParallelism } from 'node:os';
 import { checkOptions, checkOneOf, checkPositiveInteger, checkTimeout, describeValue } from '../../engine/validate.js';
 import { Lock } from '../shared-lock.js';
 import { loopOverlapMs } from './lost-update-verdict.js';
-import { LabTeam, LabTimeoutError, median } from './lab-team.js';
+import { median } from '../../engine/median.js';
+import { LabTeam, LabTimeoutError } from './lab-team.js';
 import {
   CONTROL_CELLS,
   DONE,
